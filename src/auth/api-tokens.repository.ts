@@ -1,0 +1,80 @@
+import { Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { preparedQuery } from '../database/prepared.js';
+import { ApiTokenEntity, type TokenKind } from './api-token.entity.js';
+
+/** The columns the guards need on every request. */
+export interface TokenState {
+  readonly revokedAt: Date | null;
+  readonly expiresAt: Date;
+  readonly lastUsedAt: Date | null;
+  readonly identityId: string | null;
+}
+
+/** Queries on `api_tokens`; each takes the tenant id first. */
+@Injectable()
+export class ApiTokensRepository {
+  constructor(private readonly dataSource: DataSource) {}
+
+  private get repo() {
+    return this.dataSource.getRepository(ApiTokenEntity);
+  }
+
+  async insert(
+    tenantId: string,
+    token: Omit<ApiTokenEntity, 'tenantId' | 'createdAt' | 'revokedAt' | 'lastUsedAt'>,
+  ): Promise<ApiTokenEntity> {
+    await this.repo.insert({ ...token, tenantId });
+    return this.repo.findOneByOrFail({ tenantId, id: token.id });
+  }
+
+  /** Hot path (every authenticated request): a primary-key lookup as a named prepared statement. */
+  async state(tenantId: string, id: string, kind: TokenKind): Promise<TokenState | undefined> {
+    const rows = await preparedQuery<TokenState>(
+      this.dataSource,
+      'api_tokens_state',
+      `SELECT revoked_at AS "revokedAt", expires_at AS "expiresAt", last_used_at AS "lastUsedAt",
+              identity_id AS "identityId"
+         FROM api_tokens WHERE tenant_id = $1 AND id = $2 AND kind = $3`,
+      [tenantId, id, kind],
+    );
+    return rows[0];
+  }
+
+  /** Records a use, unless another request (on any instance) recorded one in the last minute. */
+  async touch(tenantId: string, id: string): Promise<void> {
+    await preparedQuery(
+      this.dataSource,
+      'api_tokens_touch',
+      `UPDATE api_tokens SET last_used_at = now()
+        WHERE tenant_id = $1 AND id = $2
+          AND (last_used_at IS NULL OR last_used_at < now() - interval '1 minute')`,
+      [tenantId, id],
+    );
+  }
+
+  list(tenantId: string, kind: TokenKind): Promise<ApiTokenEntity[]> {
+    return this.repo.find({ where: { tenantId, kind }, order: { createdAt: 'DESC', id: 'ASC' } });
+  }
+
+  find(tenantId: string, id: string): Promise<ApiTokenEntity | null> {
+    return this.repo.findOneBy({ tenantId, id });
+  }
+
+  /** The tenant a token id belongs to (platform-admin look-up by id alone). */
+  async tenantOf(id: string): Promise<string | undefined> {
+    const row = await this.repo.findOne({ select: { tenantId: true }, where: { id } });
+    return row?.tenantId;
+  }
+
+  /** Marks the token revoked now (keeps the first revocation time if already revoked). */
+  async revoke(tenantId: string, id: string): Promise<ApiTokenEntity | null> {
+    await this.repo
+      .createQueryBuilder()
+      .update()
+      .set({ revokedAt: () => 'now()' })
+      .where('tenant_id = :tenantId AND id = :id AND revoked_at IS NULL', { tenantId, id })
+      .execute();
+    return this.find(tenantId, id);
+  }
+}

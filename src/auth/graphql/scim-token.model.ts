@@ -1,0 +1,50 @@
+import { Field, ID, InputType, ObjectType } from '@nestjs/graphql';
+import { IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import type { ApiTokenEntity } from '../api-token.entity.js';
+
+@ObjectType('ScimTokenInfo', { description: 'A SCIM token as stored: never the token itself.' })
+export class ScimTokenInfoModel {
+  @Field(() => ID) id!: string;
+  @Field() label!: string;
+  @Field() createdAt!: Date;
+  @Field() expiresAt!: Date;
+  @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
+  @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+}
+
+@ObjectType('MintedScimToken')
+export class MintedScimTokenModel {
+  @Field({ description: 'The bearer token. Shown once; Muster does not keep it.' })
+  token!: string;
+  @Field(() => ScimTokenInfoModel) info!: ScimTokenInfoModel;
+}
+
+@InputType()
+export class MintScimTokenInput {
+  @Field(() => ID)
+  @IsUUID()
+  tenantId!: string;
+
+  @Field({ nullable: true })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  label?: string;
+
+  @Field({
+    nullable: true,
+    description: 'Lifetime: 30d, 12w, 6m or 1y (default: the tenant or deployment default).',
+  })
+  @IsOptional()
+  @Matches(/^[1-9][0-9]{0,3}[dwmy]$/i, { message: 'expiresIn must look like 30d, 12w, 6m or 1y' })
+  expiresIn?: string;
+}
+
+export const toScimTokenInfo = (token: ApiTokenEntity): ScimTokenInfoModel => ({
+  id: token.id,
+  label: token.label,
+  createdAt: token.createdAt,
+  expiresAt: token.expiresAt,
+  lastUsedAt: token.lastUsedAt,
+  revokedAt: token.revokedAt,
+});

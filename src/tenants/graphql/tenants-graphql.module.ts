@@ -1,0 +1,8 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../../auth/auth.module.js';
+import { TenantsModule } from '../tenants.module.js';
+import { TenantsResolver } from './tenants.resolver.js';
+
+/** The tenants' GraphQL surface; separate from TenantsModule because the admin guard needs Auth. */
+@Module({ imports: [TenantsModule, AuthModule], providers: [TenantsResolver] })
+export class TenantsGraphqlModule {}
