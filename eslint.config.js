@@ -29,6 +29,11 @@ export default tseslint.config(
     },
   },
   {
+    // expect.any() and friends are typed `any` by jest.
+    files: ['test/**/*.ts', 'src/**/*.spec.ts'],
+    rules: { '@typescript-eslint/no-unsafe-assignment': 'off' },
+  },
+  {
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },

@@ -1,0 +1,62 @@
+import request from 'supertest';
+import {
+  SCIM_ERROR,
+  startApp,
+  tenantWithToken,
+  type TestApp,
+  type TenantWithToken,
+} from './support/app.js';
+
+describe('the SCIM surface before Users and Groups exist', () => {
+  let t: TestApp;
+  let tenant: TenantWithToken;
+  beforeAll(async () => {
+    t = await startApp();
+    tenant = await tenantWithToken(t.server);
+  });
+  afterAll(() => t.close());
+
+  const scim = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
+    request(t.server)[method](path).set('Authorization', `Bearer ${tenant.token}`);
+
+  it.each([
+    ['get', '/scim/v2/Users', 501],
+    ['get', '/scim/v2/users/2819c223', 501],
+    ['post', '/scim/v2/Groups', 501],
+    ['get', '/scim/v2/ServiceProviderConfig', 501],
+    ['get', '/scim/v2/Schemas?aadOptscim062020', 501],
+    ['get', '/scim/v2/NoSuchResource', 404],
+    ['delete', '/scim/v2/', 404],
+  ] as const)('%s %s → %i as a SCIM Error document', async (method, path, status) => {
+    const res = await scim(method, path);
+    expect(res.status).toBe(status);
+    expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(JSON.parse(res.text)).toEqual({
+      schemas: [SCIM_ERROR],
+      status: String(status),
+      detail: expect.any(String),
+    });
+  });
+
+  it('malformed JSON is a 400 invalidSyntax SCIM error, also with application/scim+json; charset=utf-8', async () => {
+    const res = await scim('post', '/scim/v2/Users')
+      .set('Content-Type', 'application/scim+json; charset=utf-8')
+      .send('{"userName": ');
+    expect(res.status).toBe(400);
+    expect(JSON.parse(res.text)).toEqual({
+      schemas: [SCIM_ERROR],
+      status: '400',
+      scimType: 'invalidSyntax',
+      detail: 'the request body is not valid JSON',
+    });
+  });
+
+  it('paths outside /scim/v2 under /scim still gets a SCIM 404, other paths plain JSON', async () => {
+    const scimRes = await request(t.server).get('/scim/v1/Users');
+    expect(scimRes.status).toBe(404);
+    expect(JSON.parse(scimRes.text)).toMatchObject({ schemas: [SCIM_ERROR], status: '404' });
+    const other = await request(t.server).get('/nothing-here');
+    expect(other.status).toBe(404);
+    expect(other.body).toEqual({ statusCode: 404, message: expect.any(String) });
+  });
+});

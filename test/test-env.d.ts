@@ -1,0 +1,1 @@
+export declare const TEST_ENV: Readonly<Record<string, string>>;
