@@ -53,7 +53,7 @@ describe('every route and resolver is guarded or explicitly public', () => {
       collect(
         wrapper.instance as object,
         (fn) =>
-          Reflect.getMetadata(RESOLVER_TYPE, fn) ??
+          (Reflect.getMetadata(RESOLVER_TYPE, fn) as string | undefined) ??
           (Reflect.getMetadata(RESOLVER_PROPERTY, fn) ? 'field' : undefined),
       );
     }
