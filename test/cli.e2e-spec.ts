@@ -1,0 +1,91 @@
+import request from 'supertest';
+import { uniqueSlug, startApp, type TestApp } from './support/app.js';
+import { childEnv, cliJson, runCli } from './support/processes.js';
+
+describe('operator CLI (against DATABASE_URL)', () => {
+  let t: TestApp;
+  const env = childEnv({ LOG_LEVEL: 'warn' });
+  beforeAll(async () => {
+    t = await startApp();
+  });
+  afterAll(() => t.close());
+
+  it('creates a tenant, mints a working token, lists and revokes it; one JSON object per command', async () => {
+    const slug = uniqueSlug('cli');
+    const tenant = cliJson<{ id: string; slug: string; name: string }>(
+      await runCli(['tenant', 'create', slug, '--name', 'Acme CLI'], env),
+    );
+    expect(tenant).toEqual({
+      id: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      slug,
+      name: 'Acme CLI',
+    });
+
+    const listed = cliJson<{ tenants: Array<{ slug: string }> }>(
+      await runCli(['tenant', 'list'], env),
+    );
+    expect(listed.tenants.map((x) => x.slug)).toContain(slug);
+
+    const minted = cliJson<{ id: string; token: string; expiresAt: string }>(
+      await runCli(['token', 'mint', slug, '--label', 'entra', '--expires', '30d'], env),
+    );
+    expect(Object.keys(minted).sort()).toEqual(['expiresAt', 'id', 'token']);
+    const days = (Date.parse(minted.expiresAt) - Date.now()) / 86_400_000;
+    expect(days).toBeGreaterThan(29.9);
+    expect(days).toBeLessThanOrEqual(30);
+
+    const works = await request(t.server)
+      .get('/scim/v2/Users')
+      .set('Authorization', `Bearer ${minted.token}`);
+    expect(works.status).toBe(501);
+
+    const tokens = cliJson<{
+      tokens: Array<{ id: string; label: string; revokedAt: string | null }>;
+    }>(await runCli(['token', 'list', slug], env));
+    expect(tokens.tokens).toEqual([
+      expect.objectContaining({ id: minted.id, label: 'entra', revokedAt: null }),
+    ]);
+    expect(JSON.stringify(tokens)).not.toContain(minted.token);
+
+    const revoked = cliJson<{ id: string; revokedAt: string | null }>(
+      await runCli(['token', 'revoke', minted.id], env),
+    );
+    expect(revoked.id).toBe(minted.id);
+    expect(revoked.revokedAt).not.toBeNull();
+    const refused = await request(t.server)
+      .get('/scim/v2/Users')
+      .set('Authorization', `Bearer ${minted.token}`);
+    expect(refused.status).toBe(401);
+  });
+
+  it('reports errors as JSON on stderr with a non-zero exit code and nothing on stdout', async () => {
+    const slug = uniqueSlug('clidup');
+    cliJson(await runCli(['tenant', 'create', slug], env));
+    const duplicate = await runCli(['tenant', 'create', slug], env);
+    expect(duplicate.code).toBe(1);
+    expect(duplicate.stdout).toBe('');
+    expect(JSON.parse(duplicate.stderr.trim().split('\n').pop()!)).toEqual({
+      error: { code: 'CONFLICT', message: `a tenant with slug "${slug}" already exists` },
+    });
+
+    const unknownTenant = await runCli(['token', 'mint', 'no-such-tenant-xyz'], env);
+    expect(unknownTenant.code).toBe(1);
+    expect(unknownTenant.stderr).toContain('NOT_FOUND');
+
+    const never = await runCli(['token', 'mint', slug, '--expires', 'never'], env);
+    expect(never.code).toBe(2);
+    expect(never.stderr).toContain('INVALID_INPUT');
+
+    const usage = await runCli(['frobnicate'], env);
+    expect(usage.code).toBe(2);
+    expect(usage.stdout).toBe('');
+  });
+
+  it('shows migrations as all applied', async () => {
+    const shown = cliJson<{ applied: string[]; pending: string[] }>(
+      await runCli(['migration', 'show'], env),
+    );
+    expect(shown.pending).toEqual([]);
+    expect(shown.applied.length).toBeGreaterThan(0);
+  });
+});

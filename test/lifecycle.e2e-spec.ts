@@ -1,0 +1,108 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import {
+  childEnv,
+  cliJson,
+  freePort,
+  MAIN,
+  runCli,
+  waitForExit,
+  waitForOk,
+} from './support/processes.js';
+
+/**
+ * The zero-setup path, as a newcomer runs it: the built server with no DATABASE_URL starts an
+ * embedded PostgreSQL (as root here, on its own port), migrates, serves; the CLI works beside it;
+ * SIGTERM lets an in-flight request finish, then closes the pool and stops the database.
+ */
+describe('server process on the embedded PostgreSQL', () => {
+  let dataDir: string;
+  let server: ChildProcessWithoutNullStreams | undefined;
+  let output = '';
+  let env: NodeJS.ProcessEnv;
+  let port: number;
+
+  beforeAll(async () => {
+    dataDir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
+    chmodSync(dataDir, 0o755); // reachable by the postgres user that runs the cluster under root
+    port = await freePort();
+    env = childEnv({
+      DATABASE_URL: undefined,
+      TOKEN_SIGNING_KEY: undefined,
+      MIGRATIONS_RUN: 'true',
+      DATA_DIR: dataDir,
+      EMBEDDED_PG_PORT: String(await freePort()),
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      LOG_LEVEL: 'info',
+      NODE_ENV: 'development',
+    });
+  });
+
+  afterAll(async () => {
+    if (server && server.exitCode === null) {
+      server.kill('SIGTERM');
+      await waitForExit(server, 20_000).catch(() => server?.kill('SIGKILL'));
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  });
+
+  it('starts, serves, shares its database with the CLI, and shuts down gracefully', async () => {
+    server = spawn(process.execPath, [MAIN], { env, cwd: process.cwd() });
+    server.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    server.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await waitForOk(`http://127.0.0.1:${port}/health/ready`, 60_000, server).catch(
+      (error: Error) => {
+        throw new Error(`${error.message}\n${output}`);
+      },
+    );
+
+    // Never the system server's port; cluster and generated key live in DATA_DIR.
+    const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+    expect(existsSync(pidFile)).toBe(true);
+    expect(statSync(join(dataDir, 'token-signing.key')).mode & 0o777).toBe(0o600);
+    expect(output).toContain('started embedded PostgreSQL');
+
+    // The CLI joins the running cluster (no DATABASE_URL either) and its token works on the server.
+    const cliEnv = { ...env, LOG_LEVEL: 'warn' };
+    cliJson(await runCli(['tenant', 'create', 'lifecycle'], cliEnv));
+    const minted = cliJson<{ token: string }>(await runCli(['token', 'mint', 'lifecycle'], cliEnv));
+    const authed = await fetch(`http://127.0.0.1:${port}/scim/v2/Users`, {
+      headers: { Authorization: `Bearer ${minted.token}` },
+    });
+    expect(authed.status).toBe(501);
+    expect(existsSync(pidFile)).toBe(true); // the CLI did not stop the server's database
+
+    // Every log line is JSON.
+    for (const line of output.split('\n').filter((l) => l.startsWith('{')))
+      expect(() => JSON.parse(line)).not.toThrow();
+
+    // An in-flight request: headers sent, body not yet complete when SIGTERM arrives.
+    const body = '{"userName":"inflight@example.com"}';
+    const socket = connect(port, '127.0.0.1');
+    await new Promise<void>((resolve) => socket.once('connect', resolve));
+    let response = '';
+    socket.on('data', (chunk: Buffer) => (response += chunk.toString()));
+    const closed = new Promise<void>((resolve) => socket.once('close', resolve));
+    socket.write(
+      `POST /scim/v2/Users HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer ${minted.token}\r\n` +
+        `Content-Type: application/scim+json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n` +
+        body.slice(0, 10),
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    server.kill('SIGTERM');
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(server.exitCode).toBeNull(); // still draining
+    socket.write(body.slice(10)); // (no half-close: Node aborts a request whose client half-closes)
+    await closed;
+    expect(response).toMatch(/^HTTP\/1\.1 501 /);
+    expect(response).toContain('application/scim+json');
+
+    expect(await waitForExit(server, 20_000)).toBe(0);
+    expect(output).toContain('stopped embedded PostgreSQL');
+    expect(existsSync(pidFile)).toBe(false);
+  }, 120_000);
+});
