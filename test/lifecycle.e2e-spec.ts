@@ -112,3 +112,24 @@ describe('server process on the embedded PostgreSQL', () => {
     expect(existsSync(pidFile)).toBe(false);
   }, 120_000);
 });
+
+describe('start-up with invalid configuration', () => {
+  it('fails fast, listing every invalid variable, before touching any database', async () => {
+    const child = spawn(process.execPath, [MAIN], {
+      env: childEnv({
+        PORT: 'eighty',
+        ADMIN_TOKEN: 'short',
+        SCIM_TOKEN_DEFAULT_TTL: 'never',
+        DATABASE_URL: undefined,
+      }),
+      cwd: process.cwd(),
+    });
+    let stderr = '';
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    expect(await waitForExit(child, 15_000)).toBe(78);
+    expect(stderr).toMatch(/PORT=/);
+    expect(stderr).toMatch(/ADMIN_TOKEN=<redacted>/);
+    expect(stderr).toMatch(/SCIM_TOKEN_DEFAULT_TTL=/);
+    expect(stderr).not.toContain('embedded PostgreSQL');
+  });
+});

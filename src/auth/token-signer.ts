@@ -37,20 +37,14 @@ export class TokenSigner {
   }
 
   sign(claims: TokenClaims): string {
-    return jwt.sign(
-      {
-        tid: claims.tenantId,
-        kind: claims.kind,
-        ...(claims.identityId ? { sub: claims.identityId } : {}),
-      },
-      this.key,
-      {
-        algorithm: ALGORITHM,
-        issuer: ISSUER,
-        jwtid: claims.jti,
-        expiresIn: Math.floor((claims.expiresAt.getTime() - Date.now()) / 1000),
-      },
-    );
+    const payload = {
+      tid: claims.tenantId,
+      kind: claims.kind,
+      ...(claims.identityId ? { sub: claims.identityId } : {}),
+      // Exactly the row's expires_at (whole seconds), not "now + lifetime" computed a second time.
+      exp: Math.floor(claims.expiresAt.getTime() / 1000),
+    };
+    return jwt.sign(payload, this.key, { algorithm: ALGORITHM, issuer: ISSUER, jwtid: claims.jti });
   }
 
   verify(token: string): VerifyResult {

@@ -1,0 +1,110 @@
+import jwt from 'jsonwebtoken';
+import { randomUUID } from 'node:crypto';
+import { loadConfig } from '../config/app-config.js';
+import { TokenSigner } from './token-signer.js';
+
+const KEY = 'unit-test-signing-key-0123456789abcdef';
+const signer = new TokenSigner(loadConfig({ TOKEN_SIGNING_KEY: KEY }));
+const claims = {
+  jti: randomUUID(),
+  tenantId: randomUUID(),
+  identityId: randomUUID(),
+  kind: 'scim' as const,
+  expiresAt: new Date(Math.floor(Date.now() / 1000) * 1000 + 3_600_000),
+};
+
+describe('TokenSigner', () => {
+  it('round-trips the claims', () => {
+    expect(signer.verify(signer.sign(claims))).toEqual({ ok: true, claims });
+  });
+
+  it('puts jti, tenant, identity, kind, issuer and exp in the JWT', () => {
+    const payload = jwt.decode(signer.sign(claims)) as jwt.JwtPayload;
+    expect(payload).toMatchObject({
+      jti: claims.jti,
+      tid: claims.tenantId,
+      sub: claims.identityId,
+      kind: 'scim',
+      iss: 'muster',
+      exp: claims.expiresAt.getTime() / 1000,
+    });
+  });
+
+  it('reports an expired token as expired', () => {
+    const token = jwt.sign(
+      { tid: claims.tenantId, kind: 'scim', exp: Math.floor(Date.now() / 1000) - 5 },
+      KEY,
+      {
+        algorithm: 'HS256',
+        issuer: 'muster',
+        jwtid: claims.jti,
+      },
+    );
+    expect(signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it.each([
+    [
+      'another key',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'scim' }, 'x'.repeat(40), {
+          issuer: 'muster',
+          jwtid: claims.jti,
+          expiresIn: 60,
+        }),
+    ],
+    [
+      'alg none',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'scim' }, '', {
+          algorithm: 'none',
+          issuer: 'muster',
+          jwtid: claims.jti,
+          expiresIn: 60,
+        }),
+    ],
+    [
+      'another issuer',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'scim' }, KEY, {
+          issuer: 'evil',
+          jwtid: claims.jti,
+          expiresIn: 60,
+        }),
+    ],
+    [
+      'an unknown kind',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'root' }, KEY, {
+          issuer: 'muster',
+          jwtid: claims.jti,
+          expiresIn: 60,
+        }),
+    ],
+    [
+      'a non-uuid tenant',
+      () =>
+        jwt.sign({ tid: "1' OR 1=1", kind: 'scim' }, KEY, {
+          issuer: 'muster',
+          jwtid: claims.jti,
+          expiresIn: 60,
+        }),
+    ],
+    [
+      'no jti',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'scim' }, KEY, { issuer: 'muster', expiresIn: 60 }),
+    ],
+    [
+      'no exp',
+      () =>
+        jwt.sign({ tid: claims.tenantId, kind: 'scim' }, KEY, {
+          issuer: 'muster',
+          jwtid: claims.jti,
+        }),
+    ],
+    ['garbage', () => 'not.a.jwt'],
+  ])('rejects a token with %s', (_name, make) => {
+    expect(signer.verify(make())).toEqual({ ok: false, reason: 'invalid' });
+  });
+});

@@ -1,0 +1,75 @@
+import { ConfigValidationError, loadConfig } from './app-config.js';
+
+describe('loadConfig', () => {
+  it('applies defaults for an empty environment', () => {
+    const config = loadConfig({});
+    expect(config).toMatchObject({
+      NODE_ENV: 'development',
+      PORT: 3000,
+      EMBEDDED_PG_PORT: 54329,
+      MIGRATIONS_RUN: true,
+      SCIM_TOKEN_DEFAULT_TTL: '1y',
+    });
+    expect(config.DATABASE_URL).toBeUndefined();
+    expect(config.ADMIN_TOKEN).toBeUndefined();
+    expect(config.EMBEDDED_PG_PORT).not.toBe(5432);
+    expect(config.dataDir).toMatch(/\.data$/);
+  });
+
+  it('converts numbers and booleans', () => {
+    const config = loadConfig({
+      PORT: '8080',
+      MIGRATIONS_RUN: 'false',
+      DATABASE_SSL: 'true',
+      DATABASE_POOL_SIZE: '25',
+    });
+    expect(config).toMatchObject({
+      PORT: 8080,
+      MIGRATIONS_RUN: false,
+      DATABASE_SSL: true,
+      DATABASE_POOL_SIZE: 25,
+    });
+  });
+
+  it('lists every invalid variable at once, without echoing secrets', () => {
+    let caught: unknown;
+    try {
+      loadConfig({
+        PORT: 'eighty',
+        DATABASE_URL: 'mysql://root@localhost/x',
+        ADMIN_TOKEN: 'too-short-secret',
+        SCIM_TOKEN_DEFAULT_TTL: 'never',
+        MIGRATIONS_RUN: 'maybe',
+        LOG_LEVEL: 'loud',
+      });
+    } catch (error) {
+      caught = error;
+    }
+    expect(caught).toBeInstanceOf(ConfigValidationError);
+    const problems = (caught as ConfigValidationError).problems.map((p) => p.split('=')[0]);
+    expect(problems.sort()).toEqual(
+      [
+        'ADMIN_TOKEN',
+        'DATABASE_URL',
+        'LOG_LEVEL',
+        'MIGRATIONS_RUN',
+        'PORT',
+        'SCIM_TOKEN_DEFAULT_TTL',
+      ].sort(),
+    );
+    expect((caught as Error).message).not.toContain('too-short-secret');
+    expect((caught as Error).message).not.toContain('mysql://root');
+  });
+
+  it('refuses an ADMIN_TOKEN shorter than 32 characters and accepts a long one', () => {
+    expect(() => loadConfig({ ADMIN_TOKEN: 'x'.repeat(31) })).toThrow(/ADMIN_TOKEN/);
+    expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toHaveLength(32);
+  });
+
+  it('requires TOKEN_SIGNING_KEY in production', () => {
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SIGNING_KEY/);
+    expect(
+      loadConfig({ NODE_ENV: 'production', TOKEN_SIGNING_KEY: 'k'.repeat(32) }).isProduction,
+    ).toBe(true);
+  });
+});
