@@ -1,5 +1,5 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,10 +25,12 @@ describe('server process on the embedded PostgreSQL', () => {
   let stdout = '';
   let env: NodeJS.ProcessEnv;
   let port: number;
+  let clusterDir: string | undefined;
 
   beforeAll(async () => {
+    // mkdtemp makes a 0700 folder: under root, the postgres user that runs the cluster cannot
+    // enter it, so the cluster must go where it can (the case of a project under /root).
     dataDir = mkdtempSync(join(tmpdir(), 'muster-e2e-'));
-    chmodSync(dataDir, 0o755); // reachable by the postgres user that runs the cluster under root
     port = await freePort();
     env = childEnv({
       DATABASE_URL: undefined,
@@ -49,6 +51,8 @@ describe('server process on the embedded PostgreSQL', () => {
       await waitForExit(server, 20_000).catch(() => server?.kill('SIGKILL'));
     }
     rmSync(dataDir, { recursive: true, force: true });
+    if (clusterDir?.startsWith('/var/lib/muster/'))
+      rmSync(clusterDir, { recursive: true, force: true });
   });
 
   it('starts, serves, shares its database with the CLI, and shuts down gracefully', async () => {
@@ -64,11 +68,19 @@ describe('server process on the embedded PostgreSQL', () => {
       },
     );
 
-    // Never the system server's port; cluster and generated key live in DATA_DIR.
-    const pidFile = join(dataDir, 'postgres', 'postmaster.pid');
+    // Never the system server's port; the generated key lives in DATA_DIR, the cluster beside it
+    // (or, under root with an unreachable DATA_DIR, in /var/lib/muster).
+    clusterDir = /started embedded PostgreSQL on 127\.0\.0\.1:\d+ \(data in ([^,]+),/.exec(
+      output,
+    )?.[1];
+    expect(clusterDir).toEqual(
+      process.getuid?.() === 0
+        ? expect.stringMatching(/^\/var\/lib\/muster\/postgres-[0-9a-f]{12}$/)
+        : join(dataDir, 'postgres'),
+    );
+    const pidFile = join(clusterDir!, 'postmaster.pid');
     expect(existsSync(pidFile)).toBe(true);
     expect(statSync(join(dataDir, 'token-signing.key')).mode & 0o777).toBe(0o600);
-    expect(output).toContain('started embedded PostgreSQL');
 
     // The CLI joins the running cluster (no DATABASE_URL either) and its token works on the server.
     const cliEnv = { ...env, LOG_LEVEL: 'warn' };

@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { requestIdOf } from './request-id.js';
 
-function call(headers: Record<string, string>): { id: string; echoed: unknown } {
+function call(headers: Record<string, string | undefined>): { id: string; echoed: unknown } {
   let echoed: unknown;
   const res = {
     setHeader: (_: string, value: unknown) => (echoed = value),

