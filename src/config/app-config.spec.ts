@@ -1,4 +1,5 @@
-import { ConfigValidationError, loadConfig } from './app-config.js';
+import { readFileSync } from 'node:fs';
+import { configKeys, ConfigValidationError, loadConfig } from './app-config.js';
 
 describe('loadConfig', () => {
   it('applies defaults for an empty environment', () => {
@@ -71,5 +72,13 @@ describe('loadConfig', () => {
     expect(
       loadConfig({ NODE_ENV: 'production', TOKEN_SIGNING_KEY: 'k'.repeat(32) }).isProduction,
     ).toBe(true);
+  });
+});
+
+describe('.env.example', () => {
+  it('documents exactly the variables the config reads', () => {
+    const text = readFileSync('.env.example', 'utf8');
+    const documented = [...text.matchAll(/^#? ?([A-Z][A-Z0-9_]+)=/gm)].map((m) => m[1]);
+    expect([...new Set(documented)].sort()).toEqual(configKeys().sort());
   });
 });

@@ -158,13 +158,17 @@ export class ConfigValidationError extends Error {
   }
 }
 
+/** The names of every environment variable Muster reads. */
+export function configKeys(): string[] {
+  const names = getMetadataStorage()
+    .getTargetValidationMetadatas(AppConfig, '', true, false)
+    .map((meta) => meta.propertyName);
+  return [...new Set(names)];
+}
+
 /** Reads and validates the environment; throws one error listing every invalid variable. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  const known = new Set(
-    getMetadataStorage()
-      .getTargetValidationMetadatas(AppConfig, '', true, false)
-      .map((meta) => meta.propertyName),
-  );
+  const known = configKeys();
   const raw: Record<string, string> = {};
   for (const key of known) {
     const value = env[key];
