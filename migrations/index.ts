@@ -1,4 +1,4 @@
-import { TenantsIdentitiesTokens1763884800000 } from './1763884800000-tenants-identities-tokens.js';
+import { TenantsIdentitiesTokens1795392000000 } from './1795392000000-tenants-identities-tokens.js';
 
-/** Every migration, oldest first. `npm run migration:generate` prints the line to add here. */
-export const MIGRATIONS = [TenantsIdentitiesTokens1763884800000];
+/** Every migration, oldest first. `npm run migration:generate -- <name>` appends new ones here. */
+export const MIGRATIONS = [TenantsIdentitiesTokens1795392000000];

@@ -1,8 +1,8 @@
 import type { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Tenants, their service identities (`sys.scim`) and API tokens (ids and metadata only, never the token). */
-export class TenantsIdentitiesTokens1763884800000 implements MigrationInterface {
-  name = 'TenantsIdentitiesTokens1763884800000';
+export class TenantsIdentitiesTokens1795392000000 implements MigrationInterface {
+  name = 'TenantsIdentitiesTokens1795392000000';
 
   async up(db: QueryRunner): Promise<void> {
     await db.query(`
