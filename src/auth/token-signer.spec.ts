@@ -14,12 +14,47 @@ const claims = {
 };
 
 describe('TokenSigner', () => {
-  it('round-trips the claims', () => {
-    expect(signer.verify(signer.sign(claims))).toEqual({ ok: true, claims });
+  it('round-trips the claims, also from the verified-token cache', async () => {
+    const token = await signer.sign(claims);
+    expect(await signer.verify(token)).toEqual({ ok: true, claims });
+    expect(await signer.verify(token)).toEqual({ ok: true, claims });
   });
 
-  it('puts jti, tenant, identity, kind, issuer and exp in the JWT', () => {
-    const payload = jwt.decode(signer.sign(claims)) as jwt.JwtPayload;
+  it('reports a remembered token as expired once its exp has passed', async () => {
+    const shortLived = {
+      ...claims,
+      jti: randomUUID(),
+      expiresAt: new Date(Math.ceil(Date.now() / 1000) * 1000 + 1000),
+    };
+    const token = await signer.sign(shortLived);
+    expect((await signer.verify(token)).ok).toBe(true);
+    await new Promise((resolve) =>
+      setTimeout(resolve, shortLived.expiresAt.getTime() - Date.now() + 50),
+    );
+    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+  });
+
+  it('does not let a tampered copy of a remembered token through', async () => {
+    const token = await signer.sign(claims);
+    await signer.verify(token);
+    const [header, , signature] = token.split('.');
+    const payload = Buffer.from(
+      JSON.stringify({
+        tid: randomUUID(),
+        kind: 'admin',
+        jti: claims.jti,
+        iss: 'muster',
+        exp: 9e9,
+      }),
+    ).toString('base64url');
+    expect(await signer.verify(`${header}.${payload}.${signature}`)).toEqual({
+      ok: false,
+      reason: 'invalid',
+    });
+  });
+
+  it('puts jti, tenant, identity, kind, issuer and exp in the JWT', async () => {
+    const payload = jwt.decode(await signer.sign(claims)) as jwt.JwtPayload;
     expect(payload).toMatchObject({
       jti: claims.jti,
       tid: claims.tenantId,
@@ -30,7 +65,7 @@ describe('TokenSigner', () => {
     });
   });
 
-  it('reports an expired token as expired', () => {
+  it('reports an expired token as expired', async () => {
     const token = jwt.sign(
       { tid: claims.tenantId, kind: 'scim', exp: Math.floor(Date.now() / 1000) - 5 },
       KEY,
@@ -40,7 +75,7 @@ describe('TokenSigner', () => {
         jwtid: claims.jti,
       },
     );
-    expect(signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
   });
 
   it.each([
@@ -104,7 +139,7 @@ describe('TokenSigner', () => {
         }),
     ],
     ['garbage', () => 'not.a.jwt'],
-  ])('rejects a token with %s', (_name, make) => {
-    expect(signer.verify(make())).toEqual({ ok: false, reason: 'invalid' });
+  ])('rejects a token with %s', async (_name, make) => {
+    expect(await signer.verify(make())).toEqual({ ok: false, reason: 'invalid' });
   });
 });

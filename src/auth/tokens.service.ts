@@ -113,7 +113,7 @@ export class TokensService {
    * takes effect on the next request on every instance.
    */
   async authenticate(kind: TokenKind, token: string): Promise<AuthenticatedToken> {
-    const verified = this.signer.verify(token);
+    const verified = await this.signer.verify(token);
     if (!verified.ok) {
       throw unauthenticated(
         verified.reason === 'expired' ? 'the token has expired' : 'the token is not valid',
@@ -146,7 +146,7 @@ export class TokensService {
       Math.floor(addDuration(new Date(), duration).getTime() / 1000) * 1000,
     );
     const info = await this.tokens.insert(tenantId, { id, kind, identityId, label, expiresAt });
-    const token = this.signer.sign({ jti: id, tenantId, identityId, kind, expiresAt });
+    const token = await this.signer.sign({ jti: id, tenantId, identityId, kind, expiresAt });
     this.logger.log({ tenantId, tokenId: id, kind, expiresAt }, 'token minted');
     return { token, info };
   }

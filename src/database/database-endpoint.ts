@@ -18,7 +18,11 @@ export class DatabaseEndpoint {
   }
 
   async url(): Promise<string> {
-    if (this.config.DATABASE_URL) return this.config.DATABASE_URL;
+    if (this.config.DATABASE_URL) {
+      const { hostname, port, pathname } = new URL(this.config.DATABASE_URL);
+      this.logger.log(`using PostgreSQL at ${hostname}:${port || 5432}${pathname} (DATABASE_URL)`);
+      return this.config.DATABASE_URL;
+    }
     this.embedded ??= new EmbeddedDatabase({
       dataDir: this.config.dataDir,
       port: this.config.EMBEDDED_PG_PORT,

@@ -1,4 +1,4 @@
-import { Global, Module, OnApplicationShutdown } from '@nestjs/common';
+import { Global, Logger, Module, OnApplicationShutdown } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { DataSource, type DataSourceOptions } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -32,7 +32,14 @@ class DatabaseEndpointModule {}
       dataSourceFactory: async (options?: DataSourceOptions) => {
         if (!options) throw new Error('missing data source options');
         const dataSource = await new DataSource({ ...options, migrationsRun: false }).initialize();
-        if (options.migrationsRun) await runMigrations(dataSource);
+        if (options.migrationsRun) {
+          const applied = await runMigrations(dataSource);
+          new Logger('Database').log(
+            applied.length > 0
+              ? `applied migrations: ${applied.map((m) => m.name).join(', ')}`
+              : 'schema up to date (no pending migrations)',
+          );
+        }
         return dataSource;
       },
     }),
