@@ -5,7 +5,7 @@ import {
   ADMIN_TOKEN,
   graphql,
   SCIM_ERROR,
-  startApp,
+  useApp,
   tenantWithToken,
   type TestApp,
 } from './support/app.js';
@@ -30,11 +30,7 @@ function expectScim401(res: request.Response): void {
 }
 
 describe('SCIM bearer tokens', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   it('a minted token authenticates', async () => {
     const tenant = await tenantWithToken(t.server);
@@ -149,11 +145,7 @@ describe('SCIM bearer tokens', () => {
 });
 
 describe('admin guard on GraphQL', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   it('ADMIN_TOKEN opens GraphQL', async () => {
     const res = await graphql<{ tenants: unknown[] }>(

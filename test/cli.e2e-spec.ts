@@ -1,14 +1,10 @@
 import request from 'supertest';
-import { uniqueSlug, startApp, type TestApp } from './support/app.js';
+import { uniqueSlug, useApp } from './support/app.js';
 import { childEnv, cliJson, runCli } from './support/processes.js';
 
 describe('operator CLI (against DATABASE_URL)', () => {
-  let t: TestApp;
+  const t = useApp();
   const env = childEnv({ LOG_LEVEL: 'warn' });
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
 
   it('creates a tenant, mints a working token, lists and revokes it; one JSON object per command', async () => {
     const slug = uniqueSlug('cli');

@@ -1,7 +1,7 @@
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { IS_PUBLIC } from '../src/common/public.decorator.js';
-import { startApp, type TestApp } from './support/app.js';
+import { useApp } from './support/app.js';
 
 const RESOLVER_TYPE = 'graphql:resolver_type';
 const RESOLVER_PROPERTY = 'graphql:resolve_property';
@@ -14,11 +14,7 @@ type Handler = { owner: AnyFunction; method: string; kind: string };
  * its class or itself) or be deliberately marked @Public(). This test lists any that is neither.
  */
 describe('every route and resolver is guarded or explicitly public', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   function handlers(): Handler[] {
     const discovery = t.app.get(DiscoveryService);

@@ -1,12 +1,8 @@
 import request from 'supertest';
-import { startApp, tenantWithToken, type TestApp } from './support/app.js';
+import { useApp, tenantWithToken } from './support/app.js';
 
 describe('health, metrics and request ids', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   it('GET /health/live and /health/ready answer 200 without credentials', async () => {
     const live = await request(t.server).get('/health/live');

@@ -3,14 +3,10 @@ import { lexicographicSortSchema, printSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { SCHEMA_FILE } from '../src/graphql/graphql.module.js';
-import { startApp, type TestApp } from './support/app.js';
+import { useApp } from './support/app.js';
 
 describe('schemas stay in step with the code', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   it('the migrated database matches the entities (migration:generate would find nothing)', async () => {
     const pending = await t.app.get(DataSource).driver.createSchemaBuilder().log();

@@ -1,20 +1,12 @@
 import request from 'supertest';
-import {
-  SCIM_ERROR,
-  startApp,
-  tenantWithToken,
-  type TestApp,
-  type TenantWithToken,
-} from './support/app.js';
+import { SCIM_ERROR, useApp, tenantWithToken, type TenantWithToken } from './support/app.js';
 
 describe('the SCIM surface before Users and Groups exist', () => {
-  let t: TestApp;
+  const t = useApp();
   let tenant: TenantWithToken;
   beforeAll(async () => {
-    t = await startApp();
     tenant = await tenantWithToken(t.server);
   });
-  afterAll(() => t.close());
 
   const scim = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
     request(t.server)[method](path).set('Authorization', `Bearer ${tenant.token}`);

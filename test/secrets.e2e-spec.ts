@@ -1,12 +1,8 @@
 import request from 'supertest';
-import { ADMIN_TOKEN, graphql, startApp, tenantWithToken, type TestApp } from './support/app.js';
+import { ADMIN_TOKEN, graphql, useApp, tenantWithToken } from './support/app.js';
 
 describe('tokens are never stored or logged', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   it('neither the database nor the logs contain a minted token', async () => {
     const tenant = await tenantWithToken(t.server);

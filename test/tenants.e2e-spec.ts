@@ -1,14 +1,10 @@
-import { ADMIN_TOKEN, graphql, startApp, type TestApp, uniqueSlug } from './support/app.js';
+import { ADMIN_TOKEN, graphql, useApp, uniqueSlug } from './support/app.js';
 
 const CREATE =
   'mutation($input: CreateTenantInput!) { createTenant(input: $input) { id slug name createdAt } }';
 
 describe('tenants and the sys.scim identity', () => {
-  let t: TestApp;
-  beforeAll(async () => {
-    t = await startApp();
-  });
-  afterAll(() => t.close());
+  const t = useApp();
 
   const identities = (tenantId: string) =>
     t.db.query<Array<{ id: string; name: string }>>(

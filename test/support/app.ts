@@ -49,6 +49,39 @@ export async function startApp(): Promise<TestApp> {
   };
 }
 
+/**
+ * Boots the app once for the enclosing `describe` (beforeAll/afterAll) and returns a handle whose
+ * fields read the running instance.
+ */
+export function useApp(): TestApp {
+  let current: TestApp | undefined;
+  beforeAll(async () => {
+    current = await startApp();
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  const running = (): TestApp => {
+    if (!current) throw new Error('the app is not started yet (use it inside a test or hook)');
+    return current;
+  };
+  return {
+    get app() {
+      return running().app;
+    },
+    get server() {
+      return running().server;
+    },
+    get db() {
+      return running().db;
+    },
+    get logs() {
+      return running().logs;
+    },
+    close: () => running().close(),
+  };
+}
+
 export const ADMIN_TOKEN = process.env.ADMIN_TOKEN ?? TEST_ENV.ADMIN_TOKEN!;
 
 export interface GraphqlResult<T> {
