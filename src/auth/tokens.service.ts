@@ -56,21 +56,8 @@ export class TokensService {
       input.expiresIn?.trim() ||
       tenant.settings.scimTokenDefaultTtl ||
       this.config.SCIM_TOKEN_DEFAULT_TTL;
-    if (!isValidTokenLifetime(lifetime)) {
-      throw new DomainError(
-        DomainErrorCode.InvalidInput,
-        `expiresIn "${lifetime}" is not a lifetime such as 30d, 12w, 6m or 1y (at most 3 years); tokens that never expire are not offered`,
-      );
-    }
-    const label = (input.label ?? '').trim();
-    if (label.length > MAX_LABEL_LENGTH) {
-      throw new DomainError(
-        DomainErrorCode.InvalidInput,
-        `label is longer than ${MAX_LABEL_LENGTH} characters`,
-      );
-    }
     const identity = await this.tenants.identity(tenant.id, SYS_SCIM);
-    return this.mint(tenant.id, 'scim', identity.id, label, lifetime);
+    return this.mint(tenant.id, 'scim', identity.id, input.label ?? '', lifetime);
   }
 
   /** Mints a tenant-admin token (GraphQL, limited to the tenant). */
@@ -80,13 +67,7 @@ export class TokensService {
     lifetime: string,
   ): Promise<MintedToken> {
     const tenant = await this.tenants.get(tenantId);
-    if (!isValidTokenLifetime(lifetime)) {
-      throw new DomainError(
-        DomainErrorCode.InvalidInput,
-        `expiresIn "${lifetime}" is not a valid lifetime`,
-      );
-    }
-    return this.mint(tenant.id, 'admin', null, label.trim(), lifetime);
+    return this.mint(tenant.id, 'admin', null, label, lifetime);
   }
 
   async listScimTokens(tenantId: string): Promise<ApiTokenEntity[]> {
@@ -137,15 +118,32 @@ export class TokensService {
     label: string,
     lifetime: string,
   ): Promise<MintedToken> {
-    const duration = parseDuration(lifetime);
-    if (!duration)
-      throw new DomainError(DomainErrorCode.InvalidInput, `invalid lifetime "${lifetime}"`);
+    const duration = isValidTokenLifetime(lifetime) ? parseDuration(lifetime) : undefined;
+    if (!duration) {
+      throw new DomainError(
+        DomainErrorCode.InvalidInput,
+        `expiresIn "${lifetime}" is not a lifetime such as 30d, 12w, 6m or 1y (at most 3 years); tokens that never expire are not offered`,
+      );
+    }
+    const trimmed = label.trim();
+    if (trimmed.length > MAX_LABEL_LENGTH) {
+      throw new DomainError(
+        DomainErrorCode.InvalidInput,
+        `label is longer than ${MAX_LABEL_LENGTH} characters`,
+      );
+    }
     const id = randomUUID();
     // Whole seconds, as in the JWT `exp`, so the row and the token agree exactly.
     const expiresAt = new Date(
       Math.floor(addDuration(new Date(), duration).getTime() / 1000) * 1000,
     );
-    const info = await this.tokens.insert(tenantId, { id, kind, identityId, label, expiresAt });
+    const info = await this.tokens.insert(tenantId, {
+      id,
+      kind,
+      identityId,
+      label: trimmed,
+      expiresAt,
+    });
     const token = await this.signer.sign({ jti: id, tenantId, identityId, kind, expiresAt });
     this.logger.log({ tenantId, tokenId: id, kind, expiresAt }, 'token minted');
     return { token, info };

@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { chmod, mkdir, readFile, stat, writeFile } from 'node:fs/promises';
+import { connect } from 'node:net';
 import { dirname, join } from 'node:path';
 import { Client } from 'pg';
 
@@ -126,7 +127,8 @@ export class EmbeddedDatabase {
     const pid = Number(lines[0]);
     const port = Number(lines[3]);
     if (!Number.isInteger(pid) || !Number.isInteger(port) || !isAlive(pid)) return undefined;
-    return port;
+    // A stale pid file whose pid now belongs to another process: nothing listens there.
+    return (await listening(port)) ? port : undefined;
   }
 
   /** The superuser password of the cluster: generated once and kept beside it (mode 0600). */
@@ -174,6 +176,19 @@ async function uidOf(user: string): Promise<number | undefined> {
   const line = passwd.split('\n').find((entry) => entry.startsWith(`${user}:`));
   const uid = line ? Number(line.split(':')[2]) : NaN;
   return Number.isInteger(uid) ? uid : undefined;
+}
+
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect({ host: '127.0.0.1', port, timeout: 1_000 });
+    const done = (result: boolean): void => {
+      socket.destroy();
+      resolve(result);
+    };
+    socket.once('connect', () => done(true));
+    socket.once('error', () => done(false));
+    socket.once('timeout', () => done(false));
+  });
 }
 
 function isAlive(pid: number): boolean {

@@ -1,4 +1,4 @@
-import type { DataSource, QueryRunner } from 'typeorm';
+import type { DataSource } from 'typeorm';
 
 interface PgPool {
   query<R>(config: { name: string; text: string; values: unknown[] }): Promise<{ rows: R[] }>;
@@ -26,24 +26,4 @@ export function isUniqueViolation(error: unknown, constraint?: string): boolean 
     .driverError;
   const pg = driverError ?? (error as { code?: string; constraint?: string });
   return pg.code === '23505' && (constraint === undefined || pg.constraint === constraint);
-}
-
-/** Runs `work` in one transaction on its own query runner (commit on success, rollback on throw). */
-export async function inTransaction<T>(
-  dataSource: DataSource,
-  work: (runner: QueryRunner) => Promise<T>,
-): Promise<T> {
-  const runner = dataSource.createQueryRunner();
-  await runner.connect();
-  await runner.startTransaction();
-  try {
-    const result = await work(runner);
-    await runner.commitTransaction();
-    return result;
-  } catch (error) {
-    await runner.rollbackTransaction();
-    throw error;
-  } finally {
-    await runner.release();
-  }
 }
