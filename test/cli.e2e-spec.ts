@@ -84,4 +84,33 @@ describe('operator CLI (against DATABASE_URL)', () => {
     expect(shown.pending).toEqual([]);
     expect(shown.applied.length).toBeGreaterThan(0);
   });
+
+  it('runs and reverts migrations on an empty database', async () => {
+    const name = `muster_migrate_${Date.now().toString(36)}`;
+    await t.db.query(`CREATE DATABASE ${name}`);
+    try {
+      const url = new URL(process.env.DATABASE_URL!);
+      url.pathname = `/${name}`;
+      const scratch = { ...env, DATABASE_URL: url.toString() };
+      const applied = async (): Promise<string[]> => {
+        const shown = cliJson<{ applied: string[]; pending: string[] }>(
+          await runCli(['migration', 'show'], scratch),
+        );
+        return shown.applied;
+      };
+      expect(await applied()).toEqual([]);
+      const ran = cliJson<{ applied: string[] }>(await runCli(['migration', 'run'], scratch));
+      expect(ran.applied.length).toBeGreaterThan(0);
+      expect(await applied()).toEqual(ran.applied);
+      const again = cliJson<{ applied: string[] }>(await runCli(['migration', 'run'], scratch));
+      expect(again.applied).toEqual([]);
+      const reverted = cliJson<{ reverted: string }>(
+        await runCli(['migration', 'revert'], scratch),
+      );
+      expect(reverted.reverted).toBe(ran.applied[ran.applied.length - 1]);
+      expect(await applied()).toEqual(ran.applied.slice(0, -1));
+    } finally {
+      await t.db.query(`DROP DATABASE ${name} WITH (FORCE)`);
+    }
+  });
 });
