@@ -43,6 +43,31 @@ describe('the SCIM surface before Users and Groups exist', () => {
     });
   });
 
+  it('a body that is not JSON is a SCIM 415; an oversized one a SCIM 413', async () => {
+    const text = await scim('post', '/scim/v2/Users')
+      .set('Content-Type', 'text/plain')
+      .send('userName=x');
+    expect(text.status).toBe(415);
+    expect(JSON.parse(text.text)).toEqual({
+      schemas: [SCIM_ERROR],
+      status: '415',
+      detail: expect.stringContaining('text/plain'),
+    });
+    const json = await scim('patch', '/scim/v2/Users/x')
+      .set('Content-Type', 'application/json')
+      .send('{}');
+    expect(json.status).toBe(501);
+    const big = await scim('post', '/scim/v2/Users')
+      .set('Content-Type', 'application/scim+json')
+      .send(JSON.stringify({ userName: 'x'.repeat(1_100_000) }));
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.text)).toEqual({
+      schemas: [SCIM_ERROR],
+      status: '413',
+      detail: 'the request body is too large',
+    });
+  });
+
   it('paths outside /scim/v2 under /scim still gets a SCIM 404, other paths plain JSON', async () => {
     const scimRes = await request(t.server).get('/scim/v1/Users');
     expect(scimRes.status).toBe(404);
