@@ -3,6 +3,8 @@ import { APP_FILTER } from '@nestjs/core';
 import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
+import { AuditModule } from './audit/audit.module.js';
+import { ScimAuditModule } from './audit/scim-audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
 import { loggerParams } from './common/logging.js';
@@ -14,9 +16,10 @@ import { ObservabilityModule } from './observability/observability.module.js';
 import { ScimHttpModule } from './scim-http/scim-http.module.js';
 import { TenantsGraphqlModule } from './tenants/graphql/tenants-graphql.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
+import { UsersModule } from './users/users.module.js';
 
 /** Feature modules that own entities: shared with the CLI so that it sees the whole schema. */
-export const FEATURE_MODULES = [TenantsModule, AuthModule];
+export const FEATURE_MODULES = [TenantsModule, AuthModule, AuditModule, UsersModule];
 
 export interface AppModuleOptions {
   /** Where JSON log lines go (default: stdout). Tests pass a stream they can read. */
@@ -40,6 +43,7 @@ export class AppModule {
         ...FEATURE_MODULES,
         TenantsGraphqlModule,
         GraphqlModule,
+        ScimAuditModule,
         // Last: its catch-all route must come after every real SCIM route.
         ScimHttpModule,
       ],

@@ -25,5 +25,8 @@ export async function createApp(options: AppModuleOptions = {}): Promise<INestAp
   );
   app.set('trust proxy', false);
   app.disable('x-powered-by');
+  // ETags are resource versions (`W/"<meta.version>"`), set by the SCIM controllers; Express's
+  // body-hash ETags on lists and errors would look like versions and are not.
+  app.set('etag', false);
   return app;
 }

@@ -16,9 +16,9 @@ describe('health, metrics and request ids', () => {
   it('GET /metrics counts requests and latency by route pattern and status', async () => {
     const tenant = await tenantWithToken(t.server);
     await request(t.server)
-      .get('/scim/v2/Users/abc')
+      .get('/scim/v2/Groups/abc')
       .set('Authorization', `Bearer ${tenant.token}`);
-    await request(t.server).get('/scim/v2/Users/def');
+    await request(t.server).get('/scim/v2/Groups/def');
     const res = await request(t.server).get('/metrics');
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
@@ -32,7 +32,7 @@ describe('health, metrics and request ids', () => {
       /http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/health\/ready"|http_request_duration_seconds_bucket\{[^}]*route=/,
     );
     // Raw ids never become label values.
-    expect(res.text).not.toContain('/scim/v2/Users/abc');
+    expect(res.text).not.toContain('/scim/v2/Groups/abc');
     // Nothing tenant-specific.
     expect(res.text).not.toContain(tenant.tenantId);
   });

@@ -1,23 +1,27 @@
 import request from 'supertest';
 import { SCIM_ERROR, useApp, tenantWithToken, type TenantWithToken } from './support/app.js';
 
-describe('the SCIM surface before Users and Groups exist', () => {
+describe('the SCIM surface: fallbacks for what no controller serves', () => {
   const t = useApp();
   let tenant: TenantWithToken;
   beforeAll(async () => {
     tenant = await tenantWithToken(t.server);
   });
 
-  const scim = (method: 'get' | 'post' | 'patch' | 'delete', path: string) =>
+  const scim = (method: 'get' | 'post' | 'put' | 'patch' | 'delete', path: string) =>
     request(t.server)[method](path).set('Authorization', `Bearer ${tenant.token}`);
 
   it.each([
-    ['get', '/scim/v2/Users', 501],
-    ['get', '/scim/v2/users/2819c223', 501],
+    ['get', '/scim/v2/Groups', 501],
+    ['get', '/scim/v2/groups/2819c223', 501],
     ['post', '/scim/v2/Groups', 501],
-    ['get', '/scim/v2/ServiceProviderConfig', 501],
-    ['get', '/scim/v2/Schemas?aadOptscim062020', 501],
+    ['post', '/scim/v2/Groups/.search', 501],
+    ['get', '/scim/v2/users/2819c223', 404],
+    ['post', '/scim/v2/.search', 501],
+    ['post', '/scim/v2/Bulk', 501],
     ['get', '/scim/v2/NoSuchResource', 404],
+    ['get', '/scim/v2/Users/2819c223/groups', 404],
+    ['get', '/scim/v2/Schemas/urn:x/more', 404],
     ['delete', '/scim/v2/', 404],
   ] as const)('%s %s → %i as a SCIM Error document', async (method, path, status) => {
     const res = await scim(method, path);
@@ -28,6 +32,36 @@ describe('the SCIM surface before Users and Groups exist', () => {
       status: String(status),
       detail: expect.any(String),
     });
+  });
+
+  it.each([
+    ['put', '/scim/v2/ServiceProviderConfig', 'GET'],
+    ['delete', '/scim/v2/serviceConfiguration', 'GET'],
+    ['patch', '/scim/v2/Schemas', 'GET'],
+    ['post', '/scim/v2/Schemas/urn:ietf:params:scim:schemas:core:2.0:User', 'GET'],
+    ['delete', '/scim/v2/resourcetypes/User/', 'GET'],
+    ['delete', '/scim/v2/Users', 'GET, POST'],
+    ['put', '/scim/v2/Groups/', 'GET, POST'],
+    ['post', '/scim/v2/Users/2819c223', 'GET, PUT, PATCH, DELETE'],
+    ['get', '/scim/v2/Groups/.search', 'POST'],
+    ['get', '/scim/v2/Bulk', 'POST'],
+  ] as const)('%s %s → SCIM 405 with Allow: %s', async (method, path, allow) => {
+    const res = await scim(method, path);
+    expect(res.status).toBe(405);
+    expect(res.headers['allow']).toBe(allow);
+    expect(res.headers['content-type']).toMatch(/^application\/scim\+json/);
+    expect(JSON.parse(res.text)).toEqual({
+      schemas: [SCIM_ERROR],
+      status: '405',
+      detail: `${method.toUpperCase()} is not allowed on ${path}; allowed: ${allow}`,
+    });
+  });
+
+  it('a wrong method without a token is still a 401 first', async () => {
+    const res = await request(t.server).put('/scim/v2/ServiceProviderConfig');
+    expect(res.status).toBe(401);
+    expect(res.headers['allow']).toBeUndefined();
+    expect(JSON.parse(res.text)).toMatchObject({ schemas: [SCIM_ERROR], status: '401' });
   });
 
   it('malformed JSON is a 400 invalidSyntax SCIM error, also with application/scim+json; charset=utf-8', async () => {
@@ -53,7 +87,7 @@ describe('the SCIM surface before Users and Groups exist', () => {
       status: '415',
       detail: expect.stringContaining('text/plain'),
     });
-    const json = await scim('patch', '/scim/v2/Users/x')
+    const json = await scim('patch', '/scim/v2/Groups/x')
       .set('Content-Type', 'application/json')
       .send('{}');
     expect(json.status).toBe(501);

@@ -7,4 +7,6 @@ export const TEST_ENV = {
   LOG_LEVEL: 'info',
   DATA_DIR: '.data/test',
   EMBEDDED_PG_PORT: '54330',
+  // No scheduled purge firing inside whichever app a long run happens to have open.
+  PURGE_INTERVAL_MS: '0',
 };

@@ -5,6 +5,7 @@ import { TokensService } from '../auth/tokens.service.js';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
 import { runMigrations } from '../database/migrate.js';
 import { TenantsService } from '../tenants/tenants.service.js';
+import { PurgeDeletedUsersService } from '../users/purge-deleted-users.service.js';
 import { generateMigration } from './generate-migration.js';
 
 export interface ParsedCommand {
@@ -25,7 +26,8 @@ export const USAGE = `usage: npm run cli --silent -- <command>
   token list <tenant-slug>                list a tenant's SCIM tokens
   token revoke <token-id>                 revoke a SCIM token
   migration run | revert | show           apply, undo the last, or list migrations
-  migration generate <name>               write a migration for entity changes`;
+  migration generate <name>               write a migration for entity changes
+  purge-deleted-users                     purge users deleted longer than their tenant's retention`;
 
 /** Runs one CLI command and returns the JSON object to print. */
 export async function runCommand(
@@ -35,6 +37,9 @@ export async function runCommand(
   const [group, action, arg] = command.words;
   const tenants = app.get(TenantsService);
   const tokens = app.get(TokensService);
+  if (group === 'purge-deleted-users' && action === undefined) {
+    return { ...(await app.get(PurgeDeletedUsersService).purgeExpired()) };
+  }
   switch (`${group ?? ''} ${action ?? ''}`) {
     case 'tenant create': {
       const tenant = await tenants.create({

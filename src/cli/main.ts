@@ -37,17 +37,30 @@ async function main(): Promise<number> {
   try {
     const { help: _help, ...options } = values;
     const result = await runCommand(app, { words: positionals, options });
-    process.stdout.write(`${JSON.stringify(result)}\n`);
+    await writeFully(process.stdout, `${JSON.stringify(result)}\n`);
     return 0;
   } catch (error) {
     const classified = classifyError(error);
     const message =
       classified.unexpected && error instanceof Error ? error.message : classified.message;
-    process.stderr.write(`${JSON.stringify({ error: { code: classified.code, message } })}\n`);
+    await writeFully(
+      process.stderr,
+      `${JSON.stringify({ error: { code: classified.code, message } })}\n`,
+    );
     return classified.status === 400 ? 2 : 1;
   } finally {
     await app.close();
   }
+}
+
+/**
+ * Writes and waits until the chunk is handed to the OS: on a pipe, stdout is asynchronous and a
+ * `process.exit` right after a large write would cut the JSON short.
+ */
+function writeFully(stream: NodeJS.WriteStream, chunk: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    stream.write(chunk, (error) => (error ? reject(error) : resolve()));
+  });
 }
 
 main().then(

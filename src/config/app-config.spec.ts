@@ -67,6 +67,39 @@ describe('loadConfig', () => {
     expect(loadConfig({ ADMIN_TOKEN: 'x'.repeat(32) }).ADMIN_TOKEN).toHaveLength(32);
   });
 
+  it('bounds SCIM list pages: defaults, and a default page larger than the maximum is refused', () => {
+    expect(loadConfig({})).toMatchObject({ SCIM_MAX_RESULTS: 1000, SCIM_DEFAULT_COUNT: 100 });
+    expect(loadConfig({ SCIM_MAX_RESULTS: '50', SCIM_DEFAULT_COUNT: '50' })).toMatchObject({
+      SCIM_MAX_RESULTS: 50,
+      SCIM_DEFAULT_COUNT: 50,
+    });
+    expect(() => loadConfig({ SCIM_MAX_RESULTS: '50' })).toThrow(
+      /SCIM_DEFAULT_COUNT=100: must not exceed SCIM_MAX_RESULTS \(50\)/,
+    );
+    expect(() => loadConfig({ SCIM_MAX_RESULTS: '0' })).toThrow(/SCIM_MAX_RESULTS/);
+  });
+
+  it('bounds soft-delete retention and the purge interval (0 turns the schedule off)', () => {
+    expect(loadConfig({})).toMatchObject({
+      SOFT_DELETE_RETENTION_DAYS: 30,
+      PURGE_INTERVAL_MS: 3_600_000,
+    });
+    expect(loadConfig({ SOFT_DELETE_RETENTION_DAYS: '7', PURGE_INTERVAL_MS: '0' })).toMatchObject({
+      SOFT_DELETE_RETENTION_DAYS: 7,
+      PURGE_INTERVAL_MS: 0,
+    });
+    expect(() => loadConfig({ SOFT_DELETE_RETENTION_DAYS: '0' })).toThrow(
+      /SOFT_DELETE_RETENTION_DAYS/,
+    );
+    expect(() => loadConfig({ SOFT_DELETE_RETENTION_DAYS: '3651' })).toThrow(
+      /SOFT_DELETE_RETENTION_DAYS/,
+    );
+    expect(() => loadConfig({ PURGE_INTERVAL_MS: '500' })).toThrow(
+      /PURGE_INTERVAL_MS=500: must be 0 \(off\) or at least 1000/,
+    );
+    expect(() => loadConfig({ PURGE_INTERVAL_MS: 'hourly' })).toThrow(/PURGE_INTERVAL_MS/);
+  });
+
   it('requires TOKEN_SIGNING_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SIGNING_KEY/);
     expect(

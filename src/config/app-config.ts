@@ -138,6 +138,48 @@ export class AppConfig {
   @IsBoolean()
   GRAPHQL_INTROSPECTION = true;
 
+  /**
+   * Most resources in one SCIM list page: a larger `count` is capped to it, and ServiceProviderConfig
+   * advertises it as `filter.maxResults`. 1000 keeps one response to a few megabytes of JSON.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCIM_MAX_RESULTS = 1000;
+
+  /**
+   * Page size of a SCIM list request without `count` (RFC 7644 leaves it to the server); 100 is
+   * the page Okta and most clients ask for anyway. At most SCIM_MAX_RESULTS.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  SCIM_DEFAULT_COUNT = 100;
+
+  /**
+   * Days a soft-deleted SCIM user is kept before the purge job deletes it for good, for tenants
+   * that do not set `softDeleteRetentionDays` themselves.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  SOFT_DELETE_RETENTION_DAYS = 30;
+
+  /**
+   * How often the purge of soft-deleted users runs, in milliseconds (default hourly); 0 turns the
+   * schedule off (run `npm run cli -- purge-deleted-users` from an outside scheduler instead). Runs
+   * are aligned on the wall clock (hourly → on the hour), so every instance fires together and the
+   * advisory lock lets exactly one of them do the work.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400_000)
+  PURGE_INTERVAL_MS = 3_600_000;
+
   /** Largest request body accepted, e.g. `1mb`. */
   @Matches(/^\d+(kb|mb)$/i)
   BODY_LIMIT = '1mb';
@@ -183,6 +225,20 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.isProduction && !config.TOKEN_SIGNING_KEY) {
     problems.push(
       'TOKEN_SIGNING_KEY: must be set (at least 32 characters) when NODE_ENV=production',
+    );
+  }
+  if (
+    Number.isInteger(config.SCIM_DEFAULT_COUNT) &&
+    Number.isInteger(config.SCIM_MAX_RESULTS) &&
+    config.SCIM_DEFAULT_COUNT > config.SCIM_MAX_RESULTS
+  ) {
+    problems.push(
+      `SCIM_DEFAULT_COUNT=${config.SCIM_DEFAULT_COUNT}: must not exceed SCIM_MAX_RESULTS (${config.SCIM_MAX_RESULTS})`,
+    );
+  }
+  if (config.PURGE_INTERVAL_MS > 0 && config.PURGE_INTERVAL_MS < 1000) {
+    problems.push(
+      `PURGE_INTERVAL_MS=${config.PURGE_INTERVAL_MS}: must be 0 (off) or at least 1000 (one second)`,
     );
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);

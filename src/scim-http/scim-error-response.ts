@@ -11,9 +11,21 @@ import {
 /** True for requests addressed to the SCIM API, whose every error must be a SCIM Error document. */
 export const isScimPath = (path: string): boolean => /^\/scim(\/|$)/i.test(path);
 
+/** `res.locals` key under which the SCIM error a response carries is kept (read by the audit trail). */
+export const SCIM_ERROR_LOCAL = 'scimError';
+
+/** What a SCIM error response said, as kept in `res.locals`. */
+export interface SentScimError {
+  readonly status: number;
+  readonly scimType?: ScimType;
+  readonly detail: string;
+}
+
 /** Sends a classified error as a SCIM Error document with `Content-Type: application/scim+json`. */
 export function sendScimError(res: Response, error: unknown, classified: ClassifiedError): void {
   const scimType = error instanceof ScimError ? error.scimType : scimTypeOf(error, classified);
+  const sent: SentScimError = { status: classified.status, scimType, detail: classified.message };
+  res.locals[SCIM_ERROR_LOCAL] = sent;
   if (classified.status === 401) {
     res.setHeader(
       'WWW-Authenticate',

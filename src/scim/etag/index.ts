@@ -1,0 +1,1 @@
+export { ifMatchAllows, ifNoneMatchHolds, parseEntityTags, versionETag } from './etag.js';

@@ -1,0 +1,503 @@
+import { Injectable } from '@nestjs/common';
+import { randomUUID } from 'node:crypto';
+import { DataSource, type EntityManager } from 'typeorm';
+import { AuditService } from '../audit/audit.service.js';
+import type { AuditWrite } from '../audit/audit.types.js';
+import { notFound } from '../common/domain-error.js';
+import { isUuid } from '../common/uuid.js';
+import { AppConfig } from '../config/app-config.js';
+import { isUniqueViolation } from '../database/prepared.js';
+import type { ScimRequestContext } from '../scim-http/scim-request.js';
+import type { ScimResult } from '../scim-http/scim-result.js';
+import { ScimError, ScimType } from '../scim/errors/scim-error.js';
+import { ifMatchAllows, ifNoneMatchHolds, versionETag } from '../scim/etag/etag.js';
+import type { Filter } from '../scim/filter/ast.js';
+import { compileFilter, compileSortBy, type SqlFilterTarget } from '../scim/filter/compile-sql.js';
+import { parseListQuery, parseSearchRequest, type ListQuery } from '../scim/list/list-query.js';
+import { listResponse } from '../scim/list/list-response.js';
+import { parseAttributeList, ResourceProjection } from '../scim/list/projection.js';
+import { normalizePatchRequest } from '../scim/patch/entra/index.js';
+import { applyPatch } from '../scim/patch/engine.js';
+import { canonicalizeResource } from '../scim/resource/canonical-resource.js';
+import type { SchemaRegistry } from '../scim/schema/registry.js';
+import {
+  ScimSchemaRegistryService,
+  type TenantSchemaSettings,
+} from '../tenants/scim-schema-registry.service.js';
+import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js';
+import { hashPassword } from './password-hash.js';
+import { UsersStatistics } from './users-statistics.js';
+import { toScimUser, userLocation, storableDocument, type UserRecord } from './user-mapper.js';
+import {
+  attributePaths,
+  changedPaths,
+  keepImmutable,
+  linkedDocument,
+  primaryEmailOf,
+  splitPassword,
+  userColumns,
+} from './user-document.js';
+import {
+  USER_FILTER_COLUMNS,
+  USER_LIST_ORDER,
+  USER_NAME_UNIQUE_INDEX,
+  UsersRepository,
+  type LockedUser,
+  type LookupColumn,
+  type UserColumns,
+  type UserPage,
+} from './users.repository.js';
+import { checkVerifiedDomains, verifiedDomainsOf } from './verified-domains.js';
+
+/** Query parameters as Express parsed them. */
+export type QueryParams = Readonly<Record<string, unknown>>;
+
+/** The conditional-request headers of a SCIM request (RFC 7644 §3.14). */
+export interface Preconditions {
+  readonly ifMatch?: string | readonly string[];
+  readonly ifNoneMatch?: string | readonly string[];
+}
+
+const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
+
+/** The canonical (lower-case) UUID form `id` takes: the only text `id eq` can match (case-exact). */
+const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * SCIM Users (RFC 7643 §4.1, RFC 7644 §3) for one tenant at a time, as Microsoft Entra ID drives
+ * them (`../shared/spec/entra.md` §2.3). Every rule lives here; the controller only passes input.
+ *
+ * - Writes run in one transaction each: a create is one statement (insert, or find the unlinked
+ *   user to link), PUT/PATCH/DELETE lock the row first, so concurrent writers queue and none
+ *   loses an update; the audit row is inserted in the same transaction.
+ * - `userName` uniqueness (any case, among users that are not deleted) is the database's unique
+ *   index: its violation is the 409 `uniqueness`, never a read-then-write check.
+ * - Versions: every change bumps `version`; `ETag` and `meta.version` are `W/"<version>"`;
+ *   `If-Match` (PUT, PATCH, DELETE) that names another version → 412; `If-None-Match` on GET → 304.
+ * - PATCH answers 204 (no body), or 200 with the resource when the request has `attributes` or
+ *   `excludedAttributes` (RFC 7644 §3.5.2 allows both; Microsoft's Postman collection asserts 204).
+ * - DELETE is a soft delete: the user is gone from every read at once and its userName is free;
+ *   a scheduled job purges it after the tenant's retention.
+ */
+@Injectable()
+export class UsersService {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly repository: UsersRepository,
+    private readonly registries: ScimSchemaRegistryService,
+    private readonly audit: AuditService,
+    private readonly config: AppConfig,
+    private readonly statistics: UsersStatistics,
+  ) {}
+
+  /** Tenant id → the schema settings its last create used (see `create`). */
+  private readonly createSettings = new Map<string, TenantSchemaSettings>();
+
+  /**
+   * `POST /Users`: 201 with the new user, or with the unlinked user it was linked to.
+   *
+   * The body is read against the tenant's schema settings as this process last saw them (read
+   * once per tenant, then kept): the create statement reads them again, and when they changed
+   * meanwhile (an extension or strictness set through the admin API) the transaction rolls back
+   * and the create runs again with the new ones. A create thus costs no separate settings read.
+   */
+  async create(
+    context: ScimRequestContext,
+    body: unknown,
+    query: QueryParams,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    const settings =
+      this.createSettings.get(tenantId) ?? (await this.registries.schemaSettings(tenantId));
+    try {
+      return await this.createWith(context, body, query, settings, true);
+    } catch (error) {
+      if (!(error instanceof StaleSchemaSettings)) throw error;
+      return this.createWith(context, body, query, error.current, false);
+    }
+  }
+
+  private async createWith(
+    context: ScimRequestContext,
+    body: unknown,
+    query: QueryParams,
+    settings: TenantSchemaSettings,
+    checkSettings: boolean,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    const { registry, strictSchemas } = settings;
+    const { resource } = canonicalizeResource(body, registry, 'User', {
+      strictExtensions: strictSchemas,
+    });
+    const { document, password } = splitPassword(resource);
+    const columns = userColumns(document);
+    const passwordHash = password === undefined ? null : await hashPassword(password);
+    const withPassword = (paths: string[]): string[] =>
+      password === undefined ? paths : [...paths, 'password'];
+
+    const user = await this.write(async (manager) => {
+      const outcome = await this.repository.insertUnlessLinkable(
+        manager,
+        tenantId,
+        randomUUID(),
+        columns,
+        passwordHash,
+        primaryEmailOf(columns.resource),
+      );
+      const current = this.registries.fromStored(tenantId, outcome.settings);
+      this.rememberCreateSettings(tenantId, current);
+      const stale = current.registry !== registry || current.strictSchemas !== strictSchemas;
+      if (stale && checkSettings) throw new StaleSchemaSettings(current);
+      if (outcome.kind === 'inserted') {
+        checkVerifiedDomains(columns.resource, verifiedDomainsOf(outcome.verifiedDomains));
+        await this.record(manager, tenantId, outcome.user.id, 'create', 201, {
+          changed: withPassword(attributePaths(columns.resource, registry)),
+        });
+        return outcome.user;
+      }
+      return this.link(manager, tenantId, outcome.user, columns, passwordHash, registry, {
+        password: password !== undefined,
+      });
+    });
+    this.statistics.created();
+    return this.resourceResult(201, user, context, registry, query, true);
+  }
+
+  private rememberCreateSettings(tenantId: string, settings: TenantSchemaSettings): void {
+    if (this.createSettings.get(tenantId) === settings) return;
+    this.createSettings.delete(tenantId);
+    this.createSettings.set(tenantId, settings);
+    if (this.createSettings.size > CREATE_SETTINGS_LIMIT) {
+      const oldest = this.createSettings.keys().next();
+      if (!oldest.done) this.createSettings.delete(oldest.value);
+    }
+  }
+
+  /** `GET /Users/{id}`: 200, or 304 when `If-None-Match` names the current version. */
+  async get(
+    context: ScimRequestContext,
+    id: string,
+    query: QueryParams,
+    preconditions: Preconditions,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    if (!isUuid(id)) throw userNotFound(id);
+    const read = await this.repository.findById(tenantId, id);
+    if (!read) throw notFound('tenant');
+    const user = read.found;
+    if (!user) throw userNotFound(id);
+    const { registry } = this.registries.fromStored(tenantId, read.settings);
+    if (ifNoneMatchHolds(preconditions.ifNoneMatch, user.version)) {
+      return { status: 304, etag: versionETag(user.version) };
+    }
+    return this.resourceResult(200, user, context, registry, query);
+  }
+
+  /** `GET /Users`: a ListResponse (RFC 7644 §3.4.2). */
+  list(context: ScimRequestContext, query: QueryParams): Promise<ScimResult> {
+    return this.find(context, parseListQuery(query, this.listLimits()));
+  }
+
+  /** `POST /Users/.search` (RFC 7644 §3.4.3): the same as a GET with the body's parameters. */
+  search(context: ScimRequestContext, body: unknown): Promise<ScimResult> {
+    return this.find(context, parseSearchRequest(body, this.listLimits()));
+  }
+
+  /**
+   * `PUT /Users/{id}`: the sent user replaces the stored one. Read-only attributes (`id`, `meta`,
+   * `groups`) are ignored, attributes left out are cleared, `password` left out is kept (it is
+   * write-only: a client cannot send back what it cannot read), immutable ones are checked.
+   */
+  async replace(
+    context: ScimRequestContext,
+    id: string,
+    body: unknown,
+    query: QueryParams,
+    preconditions: Preconditions,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    if (!isUuid(id)) throw userNotFound(id);
+    const { registry, strictSchemas } = await this.registries.schemaSettings(tenantId);
+    const { resource } = canonicalizeResource(body, registry, 'User', {
+      strictExtensions: strictSchemas,
+    });
+    const { document: sent, password } = splitPassword(resource);
+    userColumns(sent); // refuse a bad userName before waiting for the row lock
+    const passwordHash = password === undefined ? null : await hashPassword(password);
+
+    const user = await this.write(async (manager) => {
+      const { user: current } = await this.locked(manager, tenantId, id, preconditions);
+      const columns = userColumns(keepImmutable(current.resource, sent, registry));
+      checkVerifiedDomains(columns.resource, verifiedDomainsOf(current.verifiedDomains));
+      const changed = changedPaths(current.resource, columns.resource, registry);
+      if (password !== undefined) changed.push('password');
+      if (changed.length === 0) return current;
+      const updated = await this.repository.update(manager, tenantId, id, columns, passwordHash);
+      await this.record(manager, tenantId, id, 'replace', 200, { changed });
+      return updated;
+    });
+    return this.resourceResult(200, user, context, registry, query);
+  }
+
+  /**
+   * `PATCH /Users/{id}`: Entra's request forms (both dialects) normalised, then RFC 7644 §3.5.2.
+   * 204, or 200 with the resource when `attributes`/`excludedAttributes` is given. Operations that
+   * change nothing (also `Operations: []`) store nothing and keep the version.
+   */
+  async patch(
+    context: ScimRequestContext,
+    id: string,
+    body: unknown,
+    query: QueryParams,
+    preconditions: Preconditions,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    if (!isUuid(id)) throw userNotFound(id);
+
+    const { user, registry } = await this.write(async (manager) => {
+      const locked = await this.locked(manager, tenantId, id, preconditions);
+      const current = locked.user;
+      const { registry } = this.registries.fromStored(tenantId, locked.settings);
+      const patchContext = { registry, resourceType: 'User' as const };
+      const unchanged = { user: current, registry };
+      const before = toScimUser(current, context.baseUrl);
+      const operations = normalizePatchRequest(body, { ...patchContext, resource: before });
+      if (operations.length === 0) return unchanged;
+      const { resource, changed } = applyPatch(before, operations, patchContext);
+      const { document, password } = splitPassword(storableDocument(resource));
+      if (changed.length === 0 && password === undefined) return unchanged;
+      const columns = userColumns(document);
+      checkVerifiedDomains(columns.resource, verifiedDomainsOf(current.verifiedDomains));
+      const passwordHash = password === undefined ? null : await hashPassword(password);
+      const updated = await this.repository.update(manager, tenantId, id, columns, passwordHash);
+      const status = wantsBody(query) ? 200 : 204;
+      await this.record(manager, tenantId, id, 'patch', status, { changed: [...changed] });
+      return { user: updated, registry };
+    });
+    if (wantsBody(query)) return this.resourceResult(200, user, context, registry, query);
+    return { status: 204, etag: versionETag(user.version) };
+  }
+
+  /** `DELETE /Users/{id}`: soft delete, 204. */
+  async delete(
+    context: ScimRequestContext,
+    id: string,
+    preconditions: Preconditions,
+  ): Promise<ScimResult> {
+    const { tenantId } = context;
+    if (!isUuid(id)) throw userNotFound(id);
+    await this.write(async (manager) => {
+      await this.locked(manager, tenantId, id, preconditions);
+      await this.repository.softDelete(manager, tenantId, id);
+      await this.record(manager, tenantId, id, 'delete', 204, { changed: [] });
+    });
+    return { status: 204 };
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------
+
+  /** Links a create to an unlinked user of the tenant (account linking, issue 4 item 8). */
+  private async link(
+    manager: EntityManager,
+    tenantId: string,
+    candidate: LockedUser,
+    sent: UserColumns,
+    passwordHash: string | null,
+    registry: SchemaRegistry,
+    options: { password: boolean },
+  ): Promise<UserRecord> {
+    const columns = userColumns(linkedDocument(candidate.resource, sent.resource, registry));
+    checkVerifiedDomains(columns.resource, verifiedDomainsOf(candidate.verifiedDomains));
+    const updated = await this.repository.update(
+      manager,
+      tenantId,
+      candidate.id,
+      columns,
+      passwordHash,
+    );
+    const changed = changedPaths(candidate.resource, columns.resource, registry);
+    if (options.password) changed.push('password');
+    await this.record(manager, tenantId, candidate.id, 'link', 201, { changed });
+    return updated;
+  }
+
+  /** The user locked for a write, after its `If-Match` check; 404 / 412 otherwise. */
+  private async locked(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    preconditions: Preconditions,
+  ): Promise<{ user: LockedUser; settings: StoredScimSchemaSettings }> {
+    const locked = await this.repository.lock(manager, tenantId, id);
+    if (!locked) throw userNotFound(id);
+    const { user } = locked;
+    if (!ifMatchAllows(preconditions.ifMatch, user.version)) {
+      throw new ScimError(
+        412,
+        `If-Match does not name the current version of User ${id}, which is ${versionETag(user.version)}`,
+      );
+    }
+    return locked;
+  }
+
+  /** Runs a write transaction; a clash on the userName index becomes the SCIM 409. */
+  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+    try {
+      return await this.dataSource.transaction(work);
+    } catch (error) {
+      if (isUniqueViolation(error, USER_NAME_UNIQUE_INDEX)) {
+        throw new ScimError(
+          409,
+          'userName is already taken by another user of this tenant (compared without regard to case)',
+          ScimType.Uniqueness,
+        );
+      }
+      throw error;
+    }
+  }
+
+  private record(
+    manager: EntityManager,
+    tenantId: string,
+    resourceId: string,
+    operation: AuditWrite['operation'],
+    status: number,
+    { changed }: { changed: readonly string[] },
+  ): Promise<void> {
+    return this.audit.recordWrite(manager, {
+      tenantId,
+      resourceType: 'User',
+      resourceId,
+      operation,
+      status,
+      changedAttributes: changed,
+    });
+  }
+
+  private async find(context: ScimRequestContext, query: ListQuery): Promise<ScimResult> {
+    const { tenantId } = context;
+    const { page } = query;
+    const lookup = query.sortBy === undefined ? hotLookup(query.filter) : undefined;
+    let registry: SchemaRegistry;
+    let found: UserPage;
+    if (lookup && lookup.column === 'id' && !CANONICAL_UUID.test(lookup.value)) {
+      // No id has that form (ids are case-exact canonical UUIDs): nothing to look up.
+      registry = await this.registries.registryFor(tenantId);
+      found = { users: [], total: 0 };
+    } else if (lookup) {
+      // One fixed-text prepared statement that also reads the tenant's schema settings.
+      const { column, value } = lookup;
+      const read = await this.repository.lookup(tenantId, column, value, page.count, page.offset);
+      if (!read) throw notFound('tenant');
+      registry = this.registries.fromStored(tenantId, read.settings).registry;
+      found = read.found;
+    } else {
+      registry = await this.registries.registryFor(tenantId);
+      const target: SqlFilterTarget = {
+        registry,
+        resourceType: 'User',
+        document: 'u.resource',
+        columns: USER_FILTER_COLUMNS,
+      };
+      const where = query.filter ? compileFilter(query.filter, target, 2) : undefined;
+      const orderBy =
+        query.sortBy === undefined
+          ? USER_LIST_ORDER
+          : `${compileSortBy(query.sortBy, target, query.sortOrder)}, u.id`;
+      found = await this.repository.list(tenantId, where, orderBy, page.count, page.offset);
+    }
+    const projection = new ResourceProjection(query, registry, 'User');
+    const resources = found.users.map((user) =>
+      projection.apply(toScimUser(user, context.baseUrl)),
+    );
+    return { status: 200, body: listResponse(resources, found.total, page.startIndex) };
+  }
+
+  private resourceResult(
+    status: 200 | 201,
+    user: UserRecord,
+    context: ScimRequestContext,
+    registry: SchemaRegistry,
+    query: QueryParams,
+    withLocation = false,
+  ): ScimResult {
+    const resource = toScimUser(user, context.baseUrl);
+    const projection = new ResourceProjection(projectionOf(query), registry, 'User');
+    return {
+      status,
+      body: projection.apply(resource),
+      etag: versionETag(user.version),
+      ...(withLocation ? { location: userLocation(context.baseUrl, user.id) } : {}),
+    };
+  }
+
+  private listLimits(): { defaultCount: number; maxResults: number } {
+    return {
+      defaultCount: this.config.SCIM_DEFAULT_COUNT,
+      maxResults: this.config.SCIM_MAX_RESULTS,
+    };
+  }
+}
+
+/** Tenants whose schema settings `create` keeps; beyond it the oldest is dropped (and re-read). */
+const CREATE_SETTINGS_LIMIT = 10_000;
+
+/** Thrown inside a create's transaction (to roll it back) when the tenant's settings changed. */
+class StaleSchemaSettings extends Error {
+  constructor(readonly current: TenantSchemaSettings) {
+    super("the tenant's SCIM schema settings changed during the create");
+  }
+}
+
+function userNotFound(id: string): Error {
+  return notFound(`User ${JSON.stringify(id)}`);
+}
+
+/** `attributes` / `excludedAttributes` of a query, names matched without regard to case. */
+function projectionOf(query: QueryParams): {
+  attributes: string[];
+  excludedAttributes: string[];
+} {
+  let attributes: unknown;
+  let excludedAttributes: unknown;
+  for (const [key, value] of Object.entries(query)) {
+    const name = key.toLowerCase();
+    if (name === 'attributes') attributes = value;
+    else if (name === 'excludedattributes') excludedAttributes = value;
+  }
+  return {
+    attributes: parseAttributeList(attributes, 'attributes'),
+    excludedAttributes: parseAttributeList(excludedAttributes, 'excludedAttributes'),
+  };
+}
+
+/** Whether a PATCH asked for the resource back (then 200 with it, else 204). */
+function wantsBody(query: QueryParams): boolean {
+  const { attributes, excludedAttributes } = projectionOf(query);
+  return attributes.length > 0 || excludedAttributes.length > 0;
+}
+
+/**
+ * Entra's matching lookups, `userName eq "…"`, `externalId eq "…"` (and `id eq "…"`), served by
+ * fixed-text prepared statements on their own index. Core attributes resolve the same in every
+ * tenant's registry, so no registry is needed to recognise them.
+ */
+function hotLookup(
+  filter: Filter | undefined,
+): { column: LookupColumn; value: string } | undefined {
+  if (!filter || filter.op !== 'eq' || typeof filter.value !== 'string') return undefined;
+  const { path, value } = filter;
+  if (path.sub !== undefined) return undefined;
+  if (path.uri !== undefined && path.uri.toLowerCase() !== CORE_USER.toLowerCase())
+    return undefined;
+  switch (path.attr.toLowerCase()) {
+    case 'username':
+      return { column: 'userName', value };
+    case 'externalid':
+      return { column: 'externalId', value };
+    case 'id':
+      return { column: 'id', value };
+    default:
+      return undefined;
+  }
+}
