@@ -1,5 +1,6 @@
-// Runs Microsoft's SCIM Postman collection (../shared/conformance/PostmanCollection.json, see its
-// README) with newman against a freshly started server on a scratch database:
+// Runs Microsoft's SCIM Postman collection (test/conformance/PostmanCollection.json, an unmodified
+// copy of ../shared/conformance/PostmanCollection.json with its README and attribution) with
+// newman against a freshly started server on a scratch database:
 //
 //   npm run conformance [-- --folder "User tests" --folder … --json reports/conformance.json]
 //
@@ -20,9 +21,8 @@ import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { EmbeddedDatabase } from '../dist/src/database/embedded-postgres.js';
 
-const COLLECTION =
-  process.env.CONFORMANCE_COLLECTION ?? '../shared/conformance/PostmanCollection.json';
-/** SHA-256 of Microsoft's file as recorded in ../shared/conformance/README.md. */
+const COLLECTION = process.env.CONFORMANCE_COLLECTION ?? 'test/conformance/PostmanCollection.json';
+/** SHA-256 of Microsoft's file as recorded in test/conformance/README.md. */
 const COLLECTION_SHA256 = '36ee6b9fb355cd6d438b7012ce266c05496caf494db4cb2a2be832f91fa56ccf';
 const DATA_DIR = resolve('.data/conformance');
 const SERVER_LOG = resolve('reports/conformance-server.log');
