@@ -168,6 +168,43 @@ export async function startServer(options: ServerOptions): Promise<RunningServer
   }
 }
 
+/** A bare NestJS-express application (bench/bare-nest.ts) on a free loopback port: the ceiling. */
+export interface BareNest {
+  readonly base: string;
+  readonly pid: number;
+  stop(): Promise<void>;
+}
+
+export async function startBareNest(): Promise<BareNest> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    process.execPath,
+    [new URL('./bare-nest.js', import.meta.url).pathname],
+    { env: { ...process.env, PORT: String(port), HOST: '127.0.0.1' }, stdio: 'inherit' },
+  );
+  const exited = new Promise<void>((done) => child.once('exit', () => done()));
+  const bare: BareNest = {
+    base: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    async stop(): Promise<void> {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      await exited;
+    },
+  };
+  for (let attempt = 0; ; attempt++) {
+    const ready = await fetch(`${bare.base}/bare`).then(
+      (response) => response.ok,
+      () => false,
+    );
+    if (ready) return bare;
+    if (attempt > 120 || child.exitCode !== null) {
+      await bare.stop();
+      throw new Error('the bare NestJS application did not start');
+    }
+    await delay(250);
+  }
+}
+
 /** A new tenant (through the admin GraphQL API) and a SCIM bearer token minted for it. */
 export async function createTenantWithToken(
   server: RunningServer,

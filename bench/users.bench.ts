@@ -4,7 +4,8 @@
 // `node dist/src/main.js`, NODE_ENV=production, default pool), seeds the users with one
 // INSERT … SELECT, checks one response of each kind in full, then measures with autocannon on
 // 127.0.0.1: `filter=userName eq`, `filter=externalId eq`, GET by id, POST and an Entra PATCH,
-// plus a bare NestJS route in the same run as the ceiling.
+// plus, in the same run, a bare NestJS application (bench/bare-nest.ts, its own process) as the
+// ceiling of every ratio, and Muster's own GET /health/live for comparison.
 //
 // Phase "stale": the reads and PATCH right after the bulk load, before anything analyzed the
 // table (what a new tenant's first sync meets; autovacuum may get there first, which is
@@ -29,7 +30,9 @@ import {
   memoryOf,
   RssSampler,
   runLoad,
+  startBareNest,
   startServer,
+  type BareNest,
   type CpuSplit,
   type LoadSummary,
   type RunningServer,
@@ -185,13 +188,15 @@ interface SeededUser {
   readonly externalId: string;
 }
 
-type ScenarioKey = 'bare' | 'userName' | 'externalId' | 'id' | 'create' | 'patch';
+type ScenarioKey = 'bare' | 'health' | 'userName' | 'externalId' | 'id' | 'create' | 'patch';
 
 interface Scenario {
   readonly key: ScenarioKey;
   readonly name: string;
   /** Which target applies: lookups ≥ 0.30 × bare, writes ≥ 0.18 × bare, none for the rest. */
   readonly kind: 'bare' | 'lookup' | 'write' | 'other';
+  /** Served by the bare NestJS application (the ceiling) instead of Muster. */
+  readonly onBareNest?: boolean;
   readonly method: string;
   readonly next: () => { path: string; body?: string };
 }
@@ -458,18 +463,20 @@ function verdicts(measured: readonly Measured[], bare: number, peakRssMB: number
 /** `BENCH_SCENARIOS=userName,id` runs only those (and the bare route, the ratios' baseline). */
 function selected(key: ScenarioKey): boolean {
   const only = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
-  return !only?.length || key === 'bare' || only.includes(key);
+  return !only?.length || key === 'bare' || key === 'health' || only.includes(key);
 }
 
 async function main(): Promise<number> {
   const runId = randomBytes(4).toString('hex');
   const db: ScratchDatabase = await createScratchDatabase('muster_bench_users');
   let server: RunningServer | undefined;
+  let bareNest: BareNest | undefined;
   const sql = new Client({ connectionString: db.url });
   try {
     server = await startServer({ databaseUrl: db.url, logLevel: LOG_LEVEL, nodeArgs: NODE_ARGS });
     const serverPid = server.pid;
     const base = server.base;
+    bareNest = await startBareNest();
     const overall = new RssSampler(serverPid).start();
     const { tenantId, token } = await createTenantWithToken(server, `bench-users-${runId}`);
     await sql.connect();
@@ -504,8 +511,16 @@ async function main(): Promise<number> {
     const all: Scenario[] = [
       {
         key: 'bare',
-        name: 'bare route  GET /health/live',
+        name: 'bare NestJS route (ceiling)',
         kind: 'bare',
+        onBareNest: true,
+        method: 'GET',
+        next: () => ({ path: '/bare' }),
+      },
+      {
+        key: 'health',
+        name: 'Muster GET /health/live',
+        kind: 'other',
         method: 'GET',
         next: () => ({ path: '/health/live' }),
       },
@@ -553,6 +568,7 @@ async function main(): Promise<number> {
     ): Promise<Omit<Measured, 'scenario' | 'phase'>> => {
       const counted = await maintenanceCounts(sql);
       const sampler = new RssSampler(serverPid).start();
+      const target = scenario.onBareNest && bareNest ? bareNest : { base, pid: serverPid };
       const before = cpuSnapshot();
       const startedAt = process.hrtime.bigint();
       const request: autocannon.Request = {
@@ -560,14 +576,14 @@ async function main(): Promise<number> {
         setupRequest: (params) => ({ ...params, ...scenario.next() }),
       };
       const load = await runLoad({
-        url: base,
+        url: target.base,
         connections: CONNECTIONS,
         duration: seconds,
-        headers: scenario.kind === 'bare' ? {} : headers,
+        headers: scenario.key === 'bare' || scenario.key === 'health' ? {} : headers,
         requests: [request],
       });
       const elapsed = Number(process.hrtime.bigint() - startedAt) / 1e9;
-      const cpu = cpuSplit(before, cpuSnapshot(), elapsed, serverPid);
+      const cpu = cpuSplit(before, cpuSnapshot(), elapsed, target.pid);
       const peakRssMB = mb(sampler.stop());
       await delay(500); // table statistics reach pg_stat_user_tables within a second
       return {
@@ -586,7 +602,7 @@ async function main(): Promise<number> {
     for (const scenario of stale) await measure(scenario, WARM_UP_SECONDS);
     const measured: Measured[] = [];
     const statsBefore = await statistics(sql);
-    for (const scenario of stale.filter(({ kind }) => kind !== 'bare')) {
+    for (const scenario of stale.filter(({ key }) => key !== 'bare' && key !== 'health')) {
       measured.push({ scenario, phase: 'stale', ...(await measure(scenario, SECONDS)) });
     }
     const statsAfter = await statistics(sql);
@@ -647,6 +663,7 @@ async function main(): Promise<number> {
     return failed.length > 0 || lines.some((line) => line.startsWith('FAIL')) ? 1 : 0;
   } finally {
     await sql.end().catch(() => undefined);
+    await bareNest?.stop();
     await server?.stop();
     await db.drop();
   }

@@ -1,10 +1,12 @@
 import { TenantsIdentitiesTokens1795392000000 } from './1795392000000-tenants-identities-tokens.js';
 import { ScimUsers1795478400000 } from './1795478400000-scim-users.js';
 import { AuditEvents1795478460000 } from './1795478460000-audit-events.js';
+import { ApiTokensNotify1795478520000 } from './1795478520000-api-tokens-notify.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- <name>` appends new ones here. */
 export const MIGRATIONS = [
   TenantsIdentitiesTokens1795392000000,
   ScimUsers1795478400000,
   AuditEvents1795478460000,
+  ApiTokensNotify1795478520000,
 ];

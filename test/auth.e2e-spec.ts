@@ -1,6 +1,7 @@
 import jwt from 'jsonwebtoken';
 import { randomUUID } from 'node:crypto';
 import request from 'supertest';
+import { TokenStateListener } from '../src/auth/token-state-listener.js';
 import {
   ADMIN_TOKEN,
   graphql,
@@ -8,6 +9,8 @@ import {
   useApp,
   tenantWithToken,
   type TestApp,
+  tokenNotified,
+  until,
 } from './support/app.js';
 
 const SIGNING_KEY = process.env.TOKEN_SIGNING_KEY!;
@@ -71,13 +74,67 @@ describe('SCIM bearer tokens', () => {
     expect(scimDetail(after)).toMatch(/revoked/);
   });
 
+  it('a token changed outside this process is refused once PostgreSQL notifies the change', async () => {
+    const listener = t.app.get(TokenStateListener);
+    await listener.whenListening();
+    const tenant = await tenantWithToken(t.server);
+    expect((await scimGet(t, tenant.token)).status).toBe(200);
+    // The state is now served from the cache: no database read per request.
+    expect(listener.cache.get(tenant.tokenId)).toMatchObject({ revokedAt: null });
+    expect((await scimGet(t, tenant.token)).status).toBe(200);
+
+    // Another instance (or an operator) revokes it: only the notification tells this process.
+    await t.db.query('UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2', [
+      tenant.tenantId,
+      tenant.tokenId,
+    ]);
+    await tokenNotified(t, tenant.tokenId);
+    const after = await scimGet(t, tenant.token);
+    expectScim401(after);
+    expect(scimDetail(after)).toMatch(/revoked/);
+  });
+
+  it('a last-used update notifies nothing; without its notification connection every request reads the row', async () => {
+    const listener = t.app.get(TokenStateListener);
+    await listener.whenListening();
+    const tenant = await tenantWithToken(t.server);
+    expect((await scimGet(t, tenant.token)).status).toBe(200);
+    await t.db.query(
+      "UPDATE api_tokens SET last_used_at = now() - interval '1 day' WHERE tenant_id = $1 AND id = $2",
+      [tenant.tenantId, tenant.tokenId],
+    );
+    expect((await scimGet(t, tenant.token)).status).toBe(200);
+    expect(listener.cache.get(tenant.tokenId)).toBeDefined();
+
+    // The listening connection dies: the cache is dropped and no longer served.
+    await t.db.query(
+      `SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+        WHERE application_name = 'muster-token-listener' AND datname = current_database()`,
+    );
+    await until(() => !listener.cache.listening);
+    expect(listener.cache.get(tenant.tokenId)).toBeUndefined();
+    await t.db.query('UPDATE api_tokens SET revoked_at = now() WHERE tenant_id = $1 AND id = $2', [
+      tenant.tenantId,
+      tenant.tokenId,
+    ]);
+    expectScim401(await scimGet(t, tenant.token));
+
+    // It reconnects by itself and serves again.
+    await until(() => listener.cache.listening);
+    const other = await tenantWithToken(t.server);
+    expect((await scimGet(t, other.token)).status).toBe(200);
+    expect(listener.cache.get(other.tokenId)).toBeDefined();
+  });
+
   it('an expired token gets 401 (expiry in the token and in its row)', async () => {
     const tenant = await tenantWithToken(t.server);
     // The row says expired (e.g. a rotation overlap ended) although the JWT is still valid.
+    expect((await scimGet(t, tenant.token)).status).toBe(200);
     await t.db.query(
       `UPDATE api_tokens SET expires_at = now() - interval '1 second' WHERE tenant_id = $1 AND id = $2`,
       [tenant.tenantId, tenant.tokenId],
     );
+    await tokenNotified(t, tenant.tokenId);
     const rowExpired = await scimGet(t, tenant.token);
     expectScim401(rowExpired);
     expect(scimDetail(rowExpired)).toMatch(/expired/);

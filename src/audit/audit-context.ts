@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import type { QueryRunner } from 'typeorm';
+import { requestScope } from '../common/request-scope.js';
 import type {
   AuditChannel,
   AuditEventOperation,
@@ -46,8 +46,9 @@ export interface AuditRequestInit {
 
 /**
  * The audit state of one request, from its arrival to its last byte. Transport adapters (the
- * SCIM HTTP hook; GraphQL later) create it and run the request inside {@link auditContext}, so
- * that `AuditService.recordWrite` finds it without the caller passing the request along.
+ * SCIM HTTP hook; GraphQL later) create it and attach it to the request's scope
+ * (`requestScope`), so that `AuditService.recordWrite` finds it without the caller passing the
+ * request along.
  */
 export class AuditRequest {
   /** Wall-clock arrival time: the row's `at`. */
@@ -79,9 +80,10 @@ export class AuditRequest {
 }
 
 /** The audit state of the request the current async execution belongs to. */
-export const auditContext = new AsyncLocalStorage<AuditRequest>();
-
-export const currentAuditRequest = (): AuditRequest | undefined => auditContext.getStore();
+export const currentAuditRequest = (): AuditRequest | undefined => {
+  const scope = requestScope.getStore();
+  return scope ? auditRequestOf(scope) : undefined;
+};
 
 const STATE = Symbol('muster.audit');
 

@@ -7,6 +7,7 @@ import { ApiTokenEntity } from './api-token.entity.js';
 import { ApiTokensRepository } from './api-tokens.repository.js';
 import { ScimBearerGuard } from './scim-bearer.guard.js';
 import { TokenSigner } from './token-signer.js';
+import { TokenStateListener } from './token-state-listener.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
@@ -15,10 +16,11 @@ import { TokensService } from './tokens.service.js';
     TokenSigner,
     ApiTokensRepository,
     TokensService,
+    TokenStateListener,
     ScimBearerGuard,
     AdminGuard,
     ScimTokensResolver,
   ],
-  exports: [TokensService, ScimBearerGuard, AdminGuard],
+  exports: [TokensService, TokenStateListener, ScimBearerGuard, AdminGuard],
 })
 export class AuthModule {}

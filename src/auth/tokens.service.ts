@@ -7,8 +7,9 @@ import { addDuration, isValidTokenLifetime, parseDuration } from '../config/dura
 import { SYS_SCIM } from '../tenants/system-identities.js';
 import { TenantsService } from '../tenants/tenants.service.js';
 import type { ApiTokenEntity, TokenKind } from './api-token.entity.js';
-import { ApiTokensRepository } from './api-tokens.repository.js';
+import { ApiTokensRepository, type TokenState } from './api-tokens.repository.js';
 import { TokenSigner } from './token-signer.js';
+import { TokenStateListener } from './token-state-listener.js';
 
 export interface MintScimToken {
   readonly tenantId: string;
@@ -47,6 +48,7 @@ export class TokensService {
     private readonly signer: TokenSigner,
     private readonly tokens: ApiTokensRepository,
     private readonly tenants: TenantsService,
+    private readonly states: TokenStateListener,
   ) {}
 
   /** Mints a SCIM token for the tenant's `sys.scim` identity. */
@@ -84,14 +86,18 @@ export class TokensService {
     const token = owner ? await this.tokens.find(owner, id) : null;
     if (!token || token.kind !== 'scim') throw notFound('token');
     const revoked = await this.tokens.revoke(token.tenantId, id);
+    // The notification will say so too; this instance must not wait for it.
+    this.states.cache.invalidate(id);
     if (!revoked) throw notFound('token');
     this.logger.log({ tenantId: revoked.tenantId, tokenId: id }, 'SCIM token revoked');
     return revoked;
   }
 
   /**
-   * Checks a bearer token of the expected kind. The row is read on every call, so a revocation
-   * takes effect on the next request on every instance.
+   * Checks a bearer token of the expected kind. Its row (revocation, expiry, identity) is read from
+   * the database, or from the cache of token states, which PostgreSQL notifications keep exact:
+   * a revocation takes effect on the next request on this instance, and on the others as soon as
+   * the notification arrives (milliseconds), whoever changed the row.
    */
   async authenticate(kind: TokenKind, token: string): Promise<AuthenticatedToken> {
     const verified = await this.signer.verify(token);
@@ -102,13 +108,28 @@ export class TokensService {
     }
     const { claims } = verified;
     if (claims.kind !== kind) throw unauthenticated(`this is not a ${kind.toUpperCase()} token`);
-    const state = await this.tokens.state(claims.tenantId, claims.jti, kind);
+    const state = await this.stateOf(claims.tenantId, claims.jti, kind);
     if (!state) throw unauthenticated('the token is not valid');
     if (state.revokedAt) throw unauthenticated('the token has been revoked');
     if (state.expiresAt.getTime() <= Date.now()) throw unauthenticated('the token has expired');
     if (kind === 'scim' && !state.identityId) throw unauthenticated('the token is not valid');
     this.recordUse(claims.tenantId, claims.jti, state.lastUsedAt);
     return { tokenId: claims.jti, tenantId: claims.tenantId, identityId: state.identityId };
+  }
+
+  private async stateOf(
+    tenantId: string,
+    tokenId: string,
+    kind: TokenKind,
+  ): Promise<TokenState | undefined> {
+    const { cache } = this.states;
+    const cached = cache.get(tokenId);
+    if (cached) return cached;
+    this.states.ensureListening();
+    const epoch = cache.epoch;
+    const state = await this.tokens.state(tenantId, tokenId, kind);
+    if (state) cache.set(tokenId, state, epoch);
+    return state;
   }
 
   private async mint(

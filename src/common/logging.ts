@@ -1,7 +1,9 @@
 import type { Params } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import { RequestMethod } from '@nestjs/common';
+import type { IncomingMessage } from 'node:http';
+import { stdSerializers, type DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config.js';
-import { requestIdOf } from './request-id.js';
+import { currentRequestId } from './request-scope.js';
 
 /**
  * Paths pino removes from every log line. Request bodies are never logged; these catch the places
@@ -23,23 +25,52 @@ export const REDACTED_PATHS = [
   '*.access_token',
 ];
 
-/** nestjs-pino options: JSON lines, a request id on every line, credentials redacted. */
+/** Request headers worth a log line; `authorization` and `cookie` only ever appear redacted. */
+const LOGGED_HEADERS = [
+  'host',
+  'user-agent',
+  'content-type',
+  'content-length',
+  'client-request-id',
+  'x-request-id',
+  'x-forwarded-for',
+  'authorization',
+  'cookie',
+] as const;
+
+/** The request as access lines show it (a few headers; credentials redacted by pino). */
+export function requestForLog(req: IncomingMessage & { id?: unknown; originalUrl?: string }) {
+  const headers: Record<string, string | string[]> = {};
+  for (const name of LOGGED_HEADERS) {
+    const value = req.headers[name];
+    if (value !== undefined) headers[name] = value;
+  }
+  return {
+    id: req.id,
+    method: req.method,
+    url: req.originalUrl ?? req.url,
+    headers,
+    remoteAddress: req.socket?.remoteAddress,
+  };
+}
+
+/**
+ * nestjs-pino options: JSON lines, credentials redacted, and the request id on every line logged
+ * while a request runs (the `mixin` reads it from the request scope). nestjs-pino's own
+ * per-request middleware is switched off: `requestLogger` (request-logger.ts) writes the access
+ * lines and enters the request scope.
+ */
 export function loggerParams(config: AppConfig, destination?: DestinationStream): Params {
   return {
     pinoHttp: [
       {
         level: config.LOG_LEVEL,
-        genReqId: requestIdOf,
-        customAttributeKeys: { reqId: 'requestId' },
-        quietReqLogger: true,
+        mixin: (fields: object) => ('requestId' in fields ? {} : { requestId: currentRequestId() }),
+        serializers: { err: stdSerializers.err },
         redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-        autoLogging: { ignore: (req) => /^\/(health|metrics)\b/.test(req.url ?? '') },
-        customLogLevel: (_req, res, error) =>
-          error || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 ? 'warn' : 'info',
       },
       destination ?? process.stdout,
     ],
-    // Keep the request id on lines logged outside the pino-http handler too.
-    assignResponse: false,
+    exclude: [{ path: '*path', method: RequestMethod.ALL }],
   };
 }

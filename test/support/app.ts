@@ -3,6 +3,7 @@ import { Writable } from 'node:stream';
 import type { App } from 'supertest/types.js';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { TokenStateListener } from '../../src/auth/token-state-listener.js';
 import { createApp } from '../../src/bootstrap.js';
 import { TEST_ENV } from '../test-env.js';
 
@@ -141,3 +142,21 @@ export async function tenantWithToken(server: App, expiresIn?: string): Promise<
 }
 
 export const SCIM_ERROR = 'urn:ietf:params:scim:api:messages:2.0:Error';
+
+/** Polls `condition` every 20 ms until it holds (fails after `timeoutMs`). */
+export async function until(condition: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+/**
+ * Waits until this process has heard PostgreSQL's notification about a token row changed by SQL
+ * (as another instance would): its cached state is gone.
+ */
+export async function tokenNotified(t: TestApp, tokenId: string): Promise<void> {
+  const { cache } = t.app.get(TokenStateListener);
+  await until(() => cache.get(tokenId) === undefined);
+}
