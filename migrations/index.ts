@@ -2,6 +2,7 @@ import { TenantsIdentitiesTokens1795392000000 } from './1795392000000-tenants-id
 import { ScimUsers1795478400000 } from './1795478400000-scim-users.js';
 import { AuditEvents1795478460000 } from './1795478460000-audit-events.js';
 import { ApiTokensNotify1795478520000 } from './1795478520000-api-tokens-notify.js';
+import { ScimGroups1795478580000 } from './1795478580000-scim-groups.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- <name>` appends new ones here. */
 export const MIGRATIONS = [
@@ -9,4 +10,5 @@ export const MIGRATIONS = [
   ScimUsers1795478400000,
   AuditEvents1795478460000,
   ApiTokensNotify1795478520000,
+  ScimGroups1795478580000,
 ];

@@ -34,7 +34,36 @@ const SERVER_LOG = resolve('reports/conformance-server.log');
  * where those are ambiguous (e.g. the two "Group tests › Get group by id › Body contians user", one
  * expecting "new User" in the body, the other its absence). Anything else that fails fails the run.
  */
-const DEVIATIONS = [];
+const DEVIATIONS = [
+  {
+    folder: 'Group tests',
+    request: 'Get group by id',
+    assertion: 'Body contians user',
+    message: "to include 'new User'",
+    reason:
+      'the collection expects the "displayName" it sent inside a member object to come back; ' +
+      '"displayName" is no sub-attribute of members, and members.display is read-only (RFC 7643 ' +
+      '§4.2, §2.2): the server shows the member\'s own name ("lennay")',
+  },
+  {
+    folder: 'Group tests with garbage',
+    request: 'Group patch add member',
+    assertion: 'Status code is 204',
+    reason:
+      '"string id 1" is no user or group of the tenant: a member that does not exist is a 400 ' +
+      'invalidValue and nothing is applied (RFC 7644 §3.12 invalidValue; entra.md §5 item 18, ' +
+      'issue 5), rather than a dangling reference Entra would never send',
+  },
+  {
+    folder: 'Group tests with garbage',
+    request: 'Group patch add member2',
+    assertion: 'Status code is 204',
+    reason:
+      '"string id 2" is no user or group of the tenant: a member that does not exist is a 400 ' +
+      'invalidValue and nothing is applied (RFC 7644 §3.12 invalidValue; entra.md §5 item 18, ' +
+      'issue 5), rather than a dangling reference Entra would never send',
+  },
+];
 
 const USAGE =
   'usage: npm run conformance [-- [--folder <name>]… [--json <report file>]]  (default: every folder)';

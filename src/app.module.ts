@@ -12,6 +12,7 @@ import { AppConfig } from './config/app-config.js';
 import { ConfigModule } from './config/config.module.js';
 import { DatabaseModule } from './database/database.module.js';
 import { GraphqlModule } from './graphql/graphql.module.js';
+import { GroupsModule } from './groups/groups.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { ScimHttpModule } from './scim-http/scim-http.module.js';
 import { TenantsGraphqlModule } from './tenants/graphql/tenants-graphql.module.js';
@@ -19,7 +20,7 @@ import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
 
 /** Feature modules that own entities: shared with the CLI so that it sees the whole schema. */
-export const FEATURE_MODULES = [TenantsModule, AuthModule, AuditModule, UsersModule];
+export const FEATURE_MODULES = [TenantsModule, AuthModule, AuditModule, GroupsModule, UsersModule];
 
 export interface AppModuleOptions {
   /** Where JSON log lines go (default: stdout). Tests pass a stream they can read. */

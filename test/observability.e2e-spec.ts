@@ -23,10 +23,10 @@ describe('health, metrics and request ids', () => {
     expect(res.status).toBe(200);
     expect(res.headers['content-type']).toMatch(/^text\/plain/);
     expect(res.text).toMatch(
-      /http_requests_total\{method="GET",route="\/scim\/v2\/\*path",status_code="501"\} [1-9]/,
+      /http_requests_total\{method="GET",route="\/scim\/v2\/Groups\/:id",status_code="404"\} [1-9]/,
     );
     expect(res.text).toMatch(
-      /http_requests_total\{method="GET",route="\/scim\/v2\/\*path",status_code="401"\} [1-9]/,
+      /http_requests_total\{method="GET",route="\/scim\/v2\/Groups\/:id",status_code="401"\} [1-9]/,
     );
     expect(res.text).toMatch(
       /http_request_duration_seconds_bucket\{le="0.1",method="GET",route="\/health\/ready"|http_request_duration_seconds_bucket\{[^}]*route=/,

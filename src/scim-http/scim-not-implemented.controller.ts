@@ -18,10 +18,11 @@ const ID = '[^/]+';
 const SLASH = '/?';
 
 /**
- * Every endpoint RFC 7644 defines. Discovery is served by ScimDiscoveryController and Users by
- * ScimUsersController (its methods never reach this table; the others get their 405); Groups,
- * root `.search`, Bulk and Me answer 501 here until their controllers exist (Bulk stays 501:
- * RFC 7644 §3.7 says so when it is not supported). Order matters: `.search` before `{id}`.
+ * Every endpoint RFC 7644 defines. Discovery is served by ScimDiscoveryController, Users by
+ * ScimUsersController and Groups by ScimGroupsController (their methods never reach this table;
+ * the others get their 405); root `.search`, Bulk and Me answer 501 here until their controllers
+ * exist (Bulk stays 501: RFC 7644 §3.7 says so when it is not supported). Order matters:
+ * `.search` before `{id}`.
  */
 const ENDPOINTS: readonly Endpoint[] = [
   endpoint(`(?:ServiceProviderConfig|serviceConfiguration)`, ['GET'], false),
@@ -33,9 +34,9 @@ const ENDPOINTS: readonly Endpoint[] = [
   endpoint(`Users`, ['GET', 'POST'], false),
   endpoint(`Users/\\.search`, ['POST'], false),
   endpoint(`Users/${ID}`, ['GET', 'PUT', 'PATCH', 'DELETE'], false),
-  endpoint(`Groups`, ['GET', 'POST'], true),
-  endpoint(`Groups/\\.search`, ['POST'], true),
-  endpoint(`Groups/${ID}`, ['GET', 'PUT', 'PATCH', 'DELETE'], true),
+  endpoint(`Groups`, ['GET', 'POST'], false),
+  endpoint(`Groups/\\.search`, ['POST'], false),
+  endpoint(`Groups/${ID}`, ['GET', 'PUT', 'PATCH', 'DELETE'], false),
   endpoint(`Bulk`, ['POST'], true),
   endpoint(`Me`, ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'], true),
 ];

@@ -1,3 +1,4 @@
+import { toScimUserGroup, type UserGroupRecord } from '../groups/group-mapper.js';
 import { versionETag } from '../scim/etag/etag.js';
 
 type Json = Record<string, unknown>;
@@ -10,6 +11,8 @@ export interface UserRecord {
   readonly version: number;
   readonly createdAt: Date;
   readonly updatedAt: Date;
+  /** Its direct groups (read with the user, in the same statement). */
+  readonly groups: readonly UserGroupRecord[];
 }
 
 /** `meta.location` of a user: `<base>/Users/<id>`. */
@@ -17,16 +20,21 @@ export const userLocation = (baseUrl: string, id: string): string => `${baseUrl}
 
 /**
  * The SCIM JSON of a stored user: `schemas`, `id`, the stored attributes exactly as they were
- * sent, then `meta` (`resourceType`, `created`, `lastModified`, `location`, `version` = the ETag).
- * `password` is never stored in the document, so it is never returned. `groups` (read-only) is
- * filled in once group memberships exist.
+ * sent, its direct groups as the read-only `groups` (when given and not empty: an empty
+ * multi-valued attribute is left out, as every other one), then `meta` (`resourceType`,
+ * `created`, `lastModified`, `location`, `version` = the ETag). `password` is never stored in the
+ * document, so it is never returned.
  */
 export function toScimUser(record: UserRecord, baseUrl: string): Json {
+  const { groups } = record;
   const { schemas, ...attributes } = record.resource;
   return {
     schemas,
     id: record.id,
     ...attributes,
+    ...(groups.length > 0
+      ? { groups: groups.map((group) => toScimUserGroup(group, baseUrl)) }
+      : {}),
     meta: {
       resourceType: 'User',
       created: record.createdAt.toISOString(),

@@ -2,8 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQueryIn } from '../database/prepared-in-transaction.js';
 import { preparedQuery } from '../database/prepared.js';
-import type { SqlColumn, SqlFragment } from '../scim/filter/compile-sql.js';
+import type { SqlColumn, SqlFragment, SqlRelation } from '../scim/filter/compile-sql.js';
 import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js';
+import type { UserGroupRecord } from '../groups/group-mapper.js';
 import type { UserRecord } from './user-mapper.js';
 
 type Json = Record<string, unknown>;
@@ -22,6 +23,23 @@ export const USER_FILTER_COLUMNS: Readonly<Record<string, SqlColumn>> = {
   active: { sql: 'u.active', type: 'boolean' },
   'meta.created': { sql: 'u.created_at', type: 'dateTime' },
   'meta.lastModified': { sql: 'u.updated_at', type: 'dateTime' },
+};
+
+/**
+ * The read-only `groups` of a user (its direct groups) for the filter compiler: rows of
+ * `group_members` with the group's displayName (`groups[value eq "…"]`, `groups.display co …`).
+ * The same map as the `User` relations of `test/fixtures/scim/filters/sql-targets.json`.
+ */
+export const USER_FILTER_RELATIONS: Readonly<Record<string, SqlRelation>> = {
+  groups: {
+    from: 'group_members gm JOIN scim_groups gg ON gg.tenant_id = gm.tenant_id AND gg.id = gm.group_id',
+    where: 'gm.tenant_id = u.tenant_id AND gm.member_id = u.id',
+    columns: {
+      value: { sql: 'gm.group_id', type: 'uuid' },
+      display: { sql: 'gg.display_name', type: 'string' },
+      type: { sql: "'direct'", type: 'string' },
+    },
+  },
 };
 
 /** Lists without `sortBy` page in creation order; `u.id` makes every order total (stable pages). */
@@ -80,10 +98,22 @@ interface RecordRow {
   version: number;
   createdAt: Date;
   updatedAt: Date;
+  groups: UserGroupRecord[];
 }
 
+/**
+ * The user's direct groups (`groups`, read-only), in name order, as a correlated subquery: one
+ * probe of the member index of `group_members` per user, in the same statement as the user, so
+ * that no read pays a second round trip for them (Entra's lookups included).
+ */
+const GROUPS_OF_USER = `(
+  SELECT coalesce(json_agg(json_build_object('id', g.id, 'displayName', g.display_name)
+                           ORDER BY lower(g.display_name), g.id), '[]'::json)
+  FROM group_members m JOIN scim_groups g ON g.tenant_id = m.tenant_id AND g.id = m.group_id
+  WHERE m.tenant_id = u.tenant_id AND m.member_id = u.id)`;
+
 /** The columns every read returns, for `toScimUser`. */
-const RECORD = `u.id, u.resource, u.version, u.created_at AS "createdAt", u.updated_at AS "updatedAt"`;
+const RECORD = `u.id, u.resource, u.version, u.created_at AS "createdAt", u.updated_at AS "updatedAt", ${GROUPS_OF_USER} AS groups`;
 
 /**
  * The tenant's schema settings as `TenantsRepository.findScimSchemaSettings` reads them, next to
@@ -358,11 +388,15 @@ export class UsersRepository {
     return inserted
       ? {
           kind: 'inserted',
-          user: { ...record, resource: user.resource },
+          user: { ...record, resource: user.resource, groups: [] },
           verifiedDomains,
           settings,
         }
-      : { kind: 'linkable', user: { ...record, externalId, verifiedDomains }, settings };
+      : {
+          kind: 'linkable',
+          user: { ...record, groups: [], externalId, verifiedDomains },
+          settings,
+        };
   }
 
   /**
@@ -446,5 +480,6 @@ function recordOf(row: Nullable<RecordRow> & { total?: unknown }): UserRecord {
     version: row.version!,
     createdAt: row.createdAt!,
     updatedAt: row.updatedAt!,
+    groups: row.groups ?? [],
   };
 }

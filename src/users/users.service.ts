@@ -7,6 +7,7 @@ import { notFound } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/prepared.js';
+import { GroupMembershipsRepository } from '../groups/group-memberships.repository.js';
 import type { ScimRequestContext } from '../scim-http/scim-request.js';
 import type { ScimResult } from '../scim-http/scim-result.js';
 import { ScimError, ScimType } from '../scim/errors/scim-error.js';
@@ -39,6 +40,7 @@ import {
 } from './user-document.js';
 import {
   USER_FILTER_COLUMNS,
+  USER_FILTER_RELATIONS,
   USER_LIST_ORDER,
   USER_NAME_UNIQUE_INDEX,
   UsersRepository,
@@ -88,6 +90,7 @@ export class UsersService {
     private readonly audit: AuditService,
     private readonly config: AppConfig,
     private readonly statistics: UsersStatistics,
+    private readonly memberships: GroupMembershipsRepository,
   ) {}
 
   /** Tenant id → the schema settings its last create used (see `create`). */
@@ -160,7 +163,7 @@ export class UsersService {
       });
     });
     this.statistics.created();
-    return this.resourceResult(201, user, context, registry, query, true);
+    return this.resourceResult(201, user, context, registry, query, { location: true });
   }
 
   private rememberCreateSettings(tenantId: string, settings: TenantSchemaSettings): void {
@@ -278,7 +281,7 @@ export class UsersService {
     return { status: 204, etag: versionETag(user.version) };
   }
 
-  /** `DELETE /Users/{id}`: soft delete, 204. */
+  /** `DELETE /Users/{id}`: soft delete, 204; the user leaves every group in the same transaction. */
   async delete(
     context: ScimRequestContext,
     id: string,
@@ -289,7 +292,11 @@ export class UsersService {
     await this.write(async (manager) => {
       await this.locked(manager, tenantId, id, preconditions);
       await this.repository.softDelete(manager, tenantId, id);
-      await this.record(manager, tenantId, id, 'delete', 204, { changed: [] });
+      const membershipsRemoved = await this.memberships.removeEverywhere(manager, tenantId, id);
+      await this.record(manager, tenantId, id, 'delete', 204, {
+        changed: [],
+        ...(membershipsRemoved > 0 ? { counts: { membershipsRemoved } } : {}),
+      });
     });
     return { status: 204 };
   }
@@ -362,7 +369,7 @@ export class UsersService {
     resourceId: string,
     operation: AuditWrite['operation'],
     status: number,
-    { changed }: { changed: readonly string[] },
+    { changed, counts }: { changed: readonly string[]; counts?: Record<string, number> },
   ): Promise<void> {
     return this.audit.recordWrite(manager, {
       tenantId,
@@ -371,6 +378,7 @@ export class UsersService {
       operation,
       status,
       changedAttributes: changed,
+      ...(counts ? { counts } : {}),
     });
   }
 
@@ -398,6 +406,7 @@ export class UsersService {
         resourceType: 'User',
         document: 'u.resource',
         columns: USER_FILTER_COLUMNS,
+        relations: USER_FILTER_RELATIONS,
       };
       const where = query.filter ? compileFilter(query.filter, target, 2) : undefined;
       const orderBy =
@@ -413,21 +422,22 @@ export class UsersService {
     return { status: 200, body: listResponse(resources, found.total, page.startIndex) };
   }
 
+  /** A user as a response shows it (its direct groups were read with it), projected. */
   private resourceResult(
     status: 200 | 201,
     user: UserRecord,
     context: ScimRequestContext,
     registry: SchemaRegistry,
     query: QueryParams,
-    withLocation = false,
+    options: { location?: boolean } = {},
   ): ScimResult {
-    const resource = toScimUser(user, context.baseUrl);
     const projection = new ResourceProjection(projectionOf(query), registry, 'User');
+    const resource = toScimUser(user, context.baseUrl);
     return {
       status,
       body: projection.apply(resource),
       etag: versionETag(user.version),
-      ...(withLocation ? { location: userLocation(context.baseUrl, user.id) } : {}),
+      ...(options.location ? { location: userLocation(context.baseUrl, user.id) } : {}),
     };
   }
 
