@@ -4,7 +4,7 @@ import { isIP } from 'node:net';
 import type { EntityManager, QueryRunner } from 'typeorm';
 import { type AuditRequest, currentAuditRequest } from './audit-context.js';
 import { AuditWriter } from './audit-writer.js';
-import { AuditRepository } from './audit.repository.js';
+import { AuditRepository, auditInsertParams } from './audit.repository.js';
 import type {
   AuditChannel,
   AuditEventRow,
@@ -111,6 +111,25 @@ export class AuditService {
       outcome: inTransaction ? 'pending' : 'committed',
     };
     if (inTransaction && queryRunner) this.openWrites.set(queryRunner, request);
+  }
+
+  /**
+   * The audit row of a write that its caller inserts in the same statement as the change (an
+   * optimistic single-statement write, e.g. UsersRepository.updateIfVersion): the row's bound
+   * parameters in AUDIT_COLUMNS order (tenant first), and `committed`, to call once that
+   * statement has changed the row (the statement is its own transaction). Same row as
+   * {@link recordWrite}'s.
+   */
+  statementWrite(write: AuditWrite): { params: unknown[]; committed: () => void } {
+    const request = currentAuditRequest();
+    const row = request ? this.writeRow(request, write) : systemWriteRow(write);
+    return {
+      params: auditInsertParams(write.tenantId, row),
+      committed: () => {
+        if (request)
+          request.write = { write, queryRunner: undefined, depth: 0, outcome: 'committed' };
+      },
+    };
   }
 
   /**

@@ -18,13 +18,21 @@ describe('UsersRepository hot-path SQL (pinned: a change here is a reviewed quer
     ['insertUnlessLinkable', USER_QUERIES.insertUnlessLinkable],
     ['lock', USER_QUERIES.lock],
     ['update', USER_QUERIES.update],
+    ['readForWrite', USER_QUERIES.readForWrite],
+    ['updateIfVersion', USER_QUERIES.updateIfVersion],
     ['listOrder', USER_LIST_ORDER],
   ])('%s', (name, sql) => {
     expect(normalized(sql)).toBe(pinned[name]);
   });
 
   it('reads and writes one user by id without naming deleted_at, so only the primary key fits', () => {
-    for (const sql of [USER_QUERIES.findById, USER_QUERIES.lock, USER_QUERIES.update]) {
+    for (const sql of [
+      USER_QUERIES.findById,
+      USER_QUERIES.lock,
+      USER_QUERIES.update,
+      USER_QUERIES.readForWrite,
+      USER_QUERIES.updateIfVersion,
+    ]) {
       expect(sql).not.toMatch(/WHERE[^()]*deleted_at IS NULL/);
     }
   });

@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQueryIn } from '../database/prepared-in-transaction.js';
+import { AUDIT_COLUMNS } from '../audit/audit.repository.js';
 import { preparedQuery } from '../database/prepared.js';
 import type { SqlColumn, SqlFragment, SqlRelation } from '../scim/filter/compile-sql.js';
 import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js';
@@ -233,6 +234,30 @@ const UPDATE = `
   WHERE u.tenant_id = $1 AND u.id = $2
   RETURNING ${RECORD}`;
 
+/** The user as `LOCK` reads it, without the lock: the first step of an optimistic write. */
+const READ_FOR_WRITE = LOCK.replace(/\s*FOR UPDATE OF u\s*$/, '');
+
+/**
+ * An optimistic write in one statement: the new state, only if the user is still at the version
+ * the caller read (a soft delete bumps the version too, so a deleted user never matches; the
+ * WHERE names the primary key only, see above), and its audit row, inserted only when the update was
+ * (`$9` on are the audit row's columns, see AUDIT_COLUMNS). No row back: another writer got there
+ * first, and the caller reads again. Atomic without an explicit transaction.
+ */
+const UPDATE_IF_VERSION = `
+  WITH updated AS (
+    UPDATE scim_users AS u
+    SET user_name = $3, external_id = $4, display_name = $5, active = $6, resource = $7::jsonb,
+        password_hash = coalesce($8, u.password_hash), version = u.version + 1, updated_at = now()
+    WHERE u.tenant_id = $1 AND u.id = $2 AND u.version = $${9 + AUDIT_COLUMNS.length}
+    RETURNING ${RECORD}
+  ),
+  audited AS (
+    INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+    SELECT ${AUDIT_COLUMNS.map((_, i) => `$${9 + i}`).join(', ')} FROM updated
+  )
+  SELECT * FROM updated`;
+
 const SOFT_DELETE = `
   UPDATE scim_users SET deleted_at = now(), version = version + 1
   WHERE tenant_id = $1 AND id = $2
@@ -444,6 +469,58 @@ export class UsersRepository {
     return row;
   }
 
+  /**
+   * The user (not locked) with what writes need from its tenant, for an optimistic write
+   * ({@link updateIfVersion}); null when there is none or it is deleted.
+   */
+  async readForWrite(
+    tenantId: string,
+    id: string,
+  ): Promise<{ user: LockedUser; settings: StoredScimSchemaSettings } | null> {
+    const [row] = await preparedQuery<LockedUser & SettingsRow & { deleted: boolean }>(
+      this.dataSource,
+      'scim_users_read_for_write',
+      READ_FOR_WRITE,
+      [tenantId, id],
+    );
+    if (!row || row.deleted) return null;
+    const { deleted: _deleted, extensionsJson, strictSchemas, ...user } = row;
+    return { user, settings: { extensionsJson, strictSchemas } };
+  }
+
+  /**
+   * Stores a new state of a user and its audit row (`auditParams`, in AUDIT_COLUMNS order) in one
+   * statement, if the user is still at `version` and not deleted; null otherwise (read again).
+   * A userName clash throws the unique violation of {@link USER_NAME_UNIQUE_INDEX}.
+   */
+  async updateIfVersion(
+    tenantId: string,
+    id: string,
+    version: number,
+    user: UserColumns,
+    passwordHash: string | null,
+    auditParams: readonly unknown[],
+  ): Promise<UserRecord | null> {
+    const [row] = await preparedQuery<RecordRow>(
+      this.dataSource,
+      'scim_users_update_if_version',
+      UPDATE_IF_VERSION,
+      [
+        tenantId,
+        id,
+        user.userName,
+        user.externalId,
+        user.displayName,
+        user.active,
+        JSON.stringify(user.resource),
+        passwordHash,
+        ...auditParams,
+        version,
+      ],
+    );
+    return row ?? null;
+  }
+
   /** Marks a user the caller locked (`lock`) deleted, and bumps its version. */
   async softDelete(manager: EntityManager, tenantId: string, id: string): Promise<void> {
     const rows = await preparedQueryIn<{ id: string }>(
@@ -466,6 +543,8 @@ export const USER_QUERIES = {
   insertUnlessLinkable: INSERT_UNLESS_LINKABLE,
   lock: LOCK,
   update: UPDATE,
+  readForWrite: READ_FOR_WRITE,
+  updateIfVersion: UPDATE_IF_VERSION,
 } as const;
 
 type SettingsRow = StoredScimSchemaSettings;

@@ -62,6 +62,12 @@ export interface Preconditions {
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
+/**
+ * Optimistic tries of a PATCH (read, work out, store if still at the version read) before it
+ * takes the row lock instead: concurrent writers to one user all get through, none is lost.
+ */
+const OPTIMISTIC_ATTEMPTS = 3;
+
 /** The canonical (lower-case) UUID form `id` takes: the only text `id eq` can match (case-exact). */
 const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -256,29 +262,93 @@ export class UsersService {
   ): Promise<ScimResult> {
     const { tenantId } = context;
     if (!isUuid(id)) throw userNotFound(id);
+    const status = wantsBody(query) ? 200 : 204;
 
-    const { user, registry } = await this.write(async (manager) => {
+    // The patch is worked out on the user as read, then stored with its audit row in one
+    // statement that applies only if nobody changed the user meanwhile (2 round trips instead of
+    // BEGIN, lock, update, audit, COMMIT). A writer that keeps losing that race takes the row lock.
+    let outcome: { user: UserRecord; registry: SchemaRegistry } | undefined;
+    for (let attempt = 0; attempt < OPTIMISTIC_ATTEMPTS && !outcome; attempt++) {
+      const read = await this.repository.readForWrite(tenantId, id);
+      outcome = await this.write(async () => {
+        const current = this.checkedForWrite(read, id, preconditions);
+        const step = this.patched(context, current, read!.settings, body);
+        if (!step.change) return { user: current, registry: step.registry };
+        const { columns, password, changed } = step.change;
+        const passwordHash = password === undefined ? null : await hashPassword(password);
+        const audit = this.audit.statementWrite(
+          this.auditWrite(tenantId, id, 'patch', status, changed),
+        );
+        const updated = await this.repository.updateIfVersion(
+          tenantId,
+          id,
+          current.version,
+          columns,
+          passwordHash,
+          audit.params,
+        );
+        if (!updated) return undefined;
+        audit.committed();
+        return { user: updated, registry: step.registry };
+      }, false);
+    }
+    outcome ??= await this.write(async (manager) => {
       const locked = await this.locked(manager, tenantId, id, preconditions);
       const current = locked.user;
-      const { registry } = this.registries.fromStored(tenantId, locked.settings);
-      const patchContext = { registry, resourceType: 'User' as const };
-      const unchanged = { user: current, registry };
-      const before = toScimUser(current, context.baseUrl);
-      const operations = normalizePatchRequest(body, { ...patchContext, resource: before });
-      if (operations.length === 0) return unchanged;
-      const { resource, changed } = applyPatch(before, operations, patchContext);
-      const { document, password } = splitPassword(storableDocument(resource));
-      if (changed.length === 0 && password === undefined) return unchanged;
-      const columns = userColumns(document);
-      checkVerifiedDomains(columns.resource, verifiedDomainsOf(current.verifiedDomains));
+      const step = this.patched(context, current, locked.settings, body);
+      if (!step.change) return { user: current, registry: step.registry };
+      const { columns, password, changed } = step.change;
       const passwordHash = password === undefined ? null : await hashPassword(password);
       const updated = await this.repository.update(manager, tenantId, id, columns, passwordHash);
-      const status = wantsBody(query) ? 200 : 204;
-      await this.record(manager, tenantId, id, 'patch', status, { changed: [...changed] });
-      return { user: updated, registry };
+      await this.record(manager, tenantId, id, 'patch', status, { changed });
+      return { user: updated, registry: step.registry };
     });
+    const { user, registry } = outcome;
     if (wantsBody(query)) return this.resourceResult(200, user, context, registry, query);
     return { status: 204, etag: versionETag(user.version) };
+  }
+
+  /**
+   * A PATCH request worked out on `current` (Entra's forms normalised, then RFC 7644 §3.5.2):
+   * the new columns and what changed, or no change (also for `Operations: []`).
+   */
+  private patched(
+    context: ScimRequestContext,
+    current: LockedUser,
+    settings: StoredScimSchemaSettings,
+    body: unknown,
+  ): {
+    registry: SchemaRegistry;
+    change?: { columns: UserColumns; password: string | undefined; changed: string[] };
+  } {
+    const { registry } = this.registries.fromStored(context.tenantId, settings);
+    const patchContext = { registry, resourceType: 'User' as const };
+    const before = toScimUser(current, context.baseUrl);
+    const operations = normalizePatchRequest(body, { ...patchContext, resource: before });
+    if (operations.length === 0) return { registry };
+    const { resource, changed } = applyPatch(before, operations, patchContext);
+    const { document, password } = splitPassword(storableDocument(resource));
+    if (changed.length === 0 && password === undefined) return { registry };
+    const columns = userColumns(document);
+    checkVerifiedDomains(columns.resource, verifiedDomainsOf(current.verifiedDomains));
+    return { registry, change: { columns, password, changed: [...changed] } };
+  }
+
+  /** A user read for a write, after its `If-Match` check; 404 / 412 otherwise. */
+  private checkedForWrite(
+    read: { user: LockedUser } | null,
+    id: string,
+    preconditions: Preconditions,
+  ): LockedUser {
+    if (!read) throw userNotFound(id);
+    const { user } = read;
+    if (!ifMatchAllows(preconditions.ifMatch, user.version)) {
+      throw new ScimError(
+        412,
+        `If-Match does not name the current version of User ${id}, which is ${versionETag(user.version)}`,
+      );
+    }
+    return user;
   }
 
   /** `DELETE /Users/{id}`: soft delete, 204; the user leaves every group in the same transaction. */
@@ -336,21 +406,22 @@ export class UsersService {
     preconditions: Preconditions,
   ): Promise<{ user: LockedUser; settings: StoredScimSchemaSettings }> {
     const locked = await this.repository.lock(manager, tenantId, id);
-    if (!locked) throw userNotFound(id);
-    const { user } = locked;
-    if (!ifMatchAllows(preconditions.ifMatch, user.version)) {
-      throw new ScimError(
-        412,
-        `If-Match does not name the current version of User ${id}, which is ${versionETag(user.version)}`,
-      );
-    }
-    return locked;
+    this.checkedForWrite(locked, id, preconditions);
+    return locked!;
   }
 
-  /** Runs a write transaction; a clash on the userName index becomes the SCIM 409. */
-  private async write<T>(work: (manager: EntityManager) => Promise<T>): Promise<T> {
+  /**
+   * Runs a write, in a transaction unless `transaction` is false (a write of one statement);
+   * a clash on the userName index becomes the SCIM 409.
+   */
+  private async write<T>(
+    work: (manager: EntityManager) => Promise<T>,
+    transaction = true,
+  ): Promise<T> {
     try {
-      return await this.dataSource.transaction(work);
+      return transaction
+        ? await this.dataSource.transaction(work)
+        : await work(this.dataSource.manager);
     } catch (error) {
       if (isUniqueViolation(error, USER_NAME_UNIQUE_INDEX)) {
         throw new ScimError(
@@ -371,7 +442,21 @@ export class UsersService {
     status: number,
     { changed, counts }: { changed: readonly string[]; counts?: Record<string, number> },
   ): Promise<void> {
-    return this.audit.recordWrite(manager, {
+    return this.audit.recordWrite(
+      manager,
+      this.auditWrite(tenantId, resourceId, operation, status, changed, counts),
+    );
+  }
+
+  private auditWrite(
+    tenantId: string,
+    resourceId: string,
+    operation: AuditWrite['operation'],
+    status: number,
+    changed: readonly string[],
+    counts?: Record<string, number>,
+  ): AuditWrite {
+    return {
       tenantId,
       resourceType: 'User',
       resourceId,
@@ -379,7 +464,7 @@ export class UsersService {
       status,
       changedAttributes: changed,
       ...(counts ? { counts } : {}),
-    });
+    };
   }
 
   private async find(context: ScimRequestContext, query: ListQuery): Promise<ScimResult> {
