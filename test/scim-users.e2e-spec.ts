@@ -854,6 +854,20 @@ describe('SCIM Users', () => {
       },
     );
 
+    it('a domain refused before the setting changed is accepted after it (remembered settings only speed creates up)', async () => {
+      await created(entraUser('first@contoso.com'));
+      expectScimError(await scim.create(entraUser('x@evil.example')), 400, 'invalidValue');
+      await t.db.query(`UPDATE tenants SET settings = settings - 'verifiedDomains' WHERE id = $1`, [
+        tenant.tenantId,
+      ]);
+      await created(entraUser('x@evil.example'));
+      await t.db.query(
+        `UPDATE tenants SET settings = settings || '{"verifiedDomains": ["contoso.com"]}'::jsonb WHERE id = $1`,
+        [tenant.tenantId],
+      );
+      expectScimError(await scim.create(entraUser('y@evil.example')), 400, 'invalidValue');
+    });
+
     it('refuses other domains on PATCH and PUT too, changing nothing', async () => {
       const id = await created(entraUser('w@contoso.com'));
       expectScimError(

@@ -19,6 +19,7 @@ describe('UsersRepository hot-path SQL (pinned: a change here is a reviewed quer
     ['lock', USER_QUERIES.lock],
     ['update', USER_QUERIES.update],
     ['readForWrite', USER_QUERIES.readForWrite],
+    ['insertIfPlain', USER_QUERIES.insertIfPlain],
     ['updateIfVersion', USER_QUERIES.updateIfVersion],
     ['listOrder', USER_LIST_ORDER],
   ])('%s', (name, sql) => {

@@ -218,6 +218,42 @@ const INSERT_UNLESS_LINKABLE = `
   LEFT JOIN candidate c ON true
   LEFT JOIN tenants t ON t.id = $1`;
 
+/**
+ * The common create in one statement, without a transaction: the insert happens only when the
+ * new user links to nobody (see INSERT_UNLESS_LINKABLE) and the tenant's settings are still those
+ * the caller validated the body against (`$10` extensions as text, `$11` strict, `$12` verified
+ * domains as JSON); its audit row (`$13` on, AUDIT_COLUMNS order) is inserted with it. No row
+ * back: the caller takes the transactional path, which links or reads the new settings.
+ */
+const INSERT_IF_PLAIN = `
+  WITH candidate AS (
+    SELECT 1 FROM scim_users u
+    WHERE u.tenant_id = $1 AND u.deleted_at IS NULL
+      AND (u.external_id IS NULL OR u.external_id = '')
+      AND coalesce($4::text, '') <> ''
+      AND (lower(u.user_name) = lower($3) OR ${PRIMARY_EMAIL} = lower($9::text))
+    LIMIT 1
+  ),
+  unchanged AS (
+    SELECT 1 FROM tenants t
+    WHERE t.id = $1
+      AND (t.settings -> 'scimExtensions')::text IS NOT DISTINCT FROM $10::text
+      AND coalesce(t.settings -> 'strictSchemas' = 'true'::jsonb, false) = $11::boolean
+      AND t.settings -> 'verifiedDomains' IS NOT DISTINCT FROM $12::jsonb
+  ),
+  inserted AS (
+    INSERT INTO scim_users
+      (tenant_id, id, user_name, external_id, display_name, active, resource, password_hash)
+    SELECT $1::uuid, $2::uuid, $3::text, $4::text, $5::text, $6::boolean, $7::jsonb, $8::text
+    WHERE NOT EXISTS (SELECT 1 FROM candidate) AND EXISTS (SELECT 1 FROM unchanged)
+    RETURNING id, version, created_at AS "createdAt", updated_at AS "updatedAt"
+  ),
+  audited AS (
+    INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+    SELECT ${AUDIT_COLUMNS.map((_, i) => `$${13 + i}`).join(', ')} FROM inserted
+  )
+  SELECT * FROM inserted`;
+
 const LOCK = `
   SELECT ${RECORD}, u.deleted_at IS NOT NULL AS deleted, u.external_id AS "externalId",
          t.settings -> 'verifiedDomains' AS "verifiedDomains",
@@ -425,6 +461,45 @@ export class UsersRepository {
   }
 
   /**
+   * Inserts a new user and its audit row in one statement (INSERT_IF_PLAIN), unless it links to
+   * an existing user or the tenant's settings are no longer `expected`: null then. A userName
+   * clash throws the unique violation of {@link USER_NAME_UNIQUE_INDEX}.
+   */
+  async insertIfPlain(
+    tenantId: string,
+    id: string,
+    user: UserColumns,
+    passwordHash: string | null,
+    primaryEmail: string | null,
+    expected: { settings: StoredScimSchemaSettings; verifiedDomains: unknown },
+    auditParams: readonly unknown[],
+  ): Promise<UserRecord | null> {
+    const [row] = await preparedQuery<Omit<RecordRow, 'resource' | 'groups'>>(
+      this.dataSource,
+      'scim_users_insert_if_plain',
+      INSERT_IF_PLAIN,
+      [
+        tenantId,
+        id,
+        user.userName,
+        user.externalId,
+        user.displayName,
+        user.active,
+        JSON.stringify(user.resource),
+        passwordHash,
+        primaryEmail,
+        expected.settings.extensionsJson,
+        expected.settings.strictSchemas,
+        expected.verifiedDomains === undefined || expected.verifiedDomains === null
+          ? null
+          : JSON.stringify(expected.verifiedDomains),
+        ...auditParams,
+      ],
+    );
+    return row ? { ...row, resource: user.resource, groups: [] } : null;
+  }
+
+  /**
    * The user, locked until the transaction ends (`FOR UPDATE`), with what writes need from its
    * tenant; null when there is none or it is deleted.
    */
@@ -544,6 +619,7 @@ export const USER_QUERIES = {
   lock: LOCK,
   update: UPDATE,
   readForWrite: READ_FOR_WRITE,
+  insertIfPlain: INSERT_IF_PLAIN,
   updateIfVersion: UPDATE_IF_VERSION,
 } as const;
 

@@ -99,16 +99,17 @@ export class UsersService {
     private readonly memberships: GroupMembershipsRepository,
   ) {}
 
-  /** Tenant id → the schema settings its last create used (see `create`). */
-  private readonly createSettings = new Map<string, TenantSchemaSettings>();
+  /** Tenant id → the settings its last create in this process saw (see `create`). */
+  private readonly createSnapshots = new Map<string, CreateSnapshot>();
 
   /**
    * `POST /Users`: 201 with the new user, or with the unlinked user it was linked to.
    *
-   * The body is read against the tenant's schema settings as this process last saw them (read
-   * once per tenant, then kept): the create statement reads them again, and when they changed
-   * meanwhile (an extension or strictness set through the admin API) the transaction rolls back
-   * and the create runs again with the new ones. A create thus costs no separate settings read.
+   * The common case is one statement (no transaction): the body is validated against the
+   * tenant's settings as this process's last create saw them, and the statement inserts the user
+   * and its audit row only if the user links to nobody and those settings are still current.
+   * Anything else (the tenant's first create here, a user to link, settings changed, a body the
+   * remembered settings refuse) takes the transactional path with the tenant's current settings.
    */
   async create(
     context: ScimRequestContext,
@@ -116,14 +117,66 @@ export class UsersService {
     query: QueryParams,
   ): Promise<ScimResult> {
     const { tenantId } = context;
-    const settings =
-      this.createSettings.get(tenantId) ?? (await this.registries.schemaSettings(tenantId));
+    const snapshot = this.createSnapshots.get(tenantId);
+    if (snapshot) {
+      const created = await this.createPlain(context, body, query, snapshot);
+      if (created) return created;
+    }
+    const settings = await this.registries.schemaSettings(tenantId);
     try {
       return await this.createWith(context, body, query, settings, true);
     } catch (error) {
       if (!(error instanceof StaleSchemaSettings)) throw error;
       return this.createWith(context, body, query, error.current, false);
     }
+  }
+
+  /** The one-statement create (see `create`); undefined when the transactional path must decide. */
+  private async createPlain(
+    context: ScimRequestContext,
+    body: unknown,
+    query: QueryParams,
+    snapshot: CreateSnapshot,
+  ): Promise<ScimResult | undefined> {
+    const { tenantId } = context;
+    const { registry, strictSchemas } = snapshot.settings;
+    let columns: UserColumns;
+    let password: string | undefined;
+    try {
+      const { resource } = canonicalizeResource(body, registry, 'User', {
+        strictExtensions: strictSchemas,
+      });
+      const split = splitPassword(resource);
+      password = split.password;
+      columns = userColumns(split.document);
+      checkVerifiedDomains(columns.resource, verifiedDomainsOf(snapshot.verifiedDomains));
+    } catch (error) {
+      // Refused under the remembered settings: the current ones decide (and answer the error).
+      if (error instanceof ScimError) return undefined;
+      throw error;
+    }
+    const passwordHash = password === undefined ? null : await hashPassword(password);
+    const id = randomUUID();
+    const changed = attributePaths(columns.resource, registry);
+    if (password !== undefined) changed.push('password');
+    const audit = this.audit.statementWrite(this.auditWrite(tenantId, id, 'create', 201, changed));
+    const user = await this.write(
+      () =>
+        this.repository.insertIfPlain(
+          tenantId,
+          id,
+          columns,
+          passwordHash,
+          primaryEmailOf(columns.resource),
+          { settings: snapshot.stored, verifiedDomains: snapshot.verifiedDomains },
+          audit.params,
+        ),
+      false,
+    );
+    if (!user) return undefined;
+    audit.committed();
+    this.statistics.created();
+    return this.resourceResult(201, user, context, registry, query, { location: true });
   }
 
   private async createWith(
@@ -154,7 +207,12 @@ export class UsersService {
         primaryEmailOf(columns.resource),
       );
       const current = this.registries.fromStored(tenantId, outcome.settings);
-      this.rememberCreateSettings(tenantId, current);
+      this.rememberCreateSnapshot(tenantId, {
+        settings: current,
+        stored: outcome.settings,
+        verifiedDomains:
+          outcome.kind === 'inserted' ? outcome.verifiedDomains : outcome.user.verifiedDomains,
+      });
       const stale = current.registry !== registry || current.strictSchemas !== strictSchemas;
       if (stale && checkSettings) throw new StaleSchemaSettings(current);
       if (outcome.kind === 'inserted') {
@@ -172,13 +230,12 @@ export class UsersService {
     return this.resourceResult(201, user, context, registry, query, { location: true });
   }
 
-  private rememberCreateSettings(tenantId: string, settings: TenantSchemaSettings): void {
-    if (this.createSettings.get(tenantId) === settings) return;
-    this.createSettings.delete(tenantId);
-    this.createSettings.set(tenantId, settings);
-    if (this.createSettings.size > CREATE_SETTINGS_LIMIT) {
-      const oldest = this.createSettings.keys().next();
-      if (!oldest.done) this.createSettings.delete(oldest.value);
+  private rememberCreateSnapshot(tenantId: string, snapshot: CreateSnapshot): void {
+    this.createSnapshots.delete(tenantId);
+    this.createSnapshots.set(tenantId, snapshot);
+    if (this.createSnapshots.size > CREATE_SETTINGS_LIMIT) {
+      const oldest = this.createSnapshots.keys().next();
+      if (!oldest.done) this.createSnapshots.delete(oldest.value);
     }
   }
 
@@ -538,6 +595,14 @@ export class UsersService {
 const CREATE_SETTINGS_LIMIT = 10_000;
 
 /** Thrown inside a create's transaction (to roll it back) when the tenant's settings changed. */
+/** A tenant's settings as a create statement read them: what the one-statement create checks. */
+interface CreateSnapshot {
+  readonly settings: TenantSchemaSettings;
+  /** As stored: what the statement compares the tenant's row with. */
+  readonly stored: StoredScimSchemaSettings;
+  readonly verifiedDomains: unknown;
+}
+
 class StaleSchemaSettings extends Error {
   constructor(readonly current: TenantSchemaSettings) {
     super("the tenant's SCIM schema settings changed during the create");
