@@ -75,9 +75,11 @@ const CANONICAL_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f
  * SCIM Users (RFC 7643 §4.1, RFC 7644 §3) for one tenant at a time, as Microsoft Entra ID drives
  * them (`../shared/spec/entra.md` §2.3). Every rule lives here; the controller only passes input.
  *
- * - Writes run in one transaction each: a create is one statement (insert, or find the unlinked
- *   user to link), PUT/PATCH/DELETE lock the row first, so concurrent writers queue and none
- *   loses an update; the audit row is inserted in the same transaction.
+ * - Every write is atomic with its audit row. The hot ones are single statements without an
+ *   explicit transaction: a plain create (insert + audit row), and a PATCH (read, work out, then
+ *   update + audit row only if the version is still the one read; retried, then row-locked).
+ *   Linking creates, PUT and DELETE run in a transaction that locks the row first. No writer
+ *   loses another's update.
  * - `userName` uniqueness (any case, among users that are not deleted) is the database's unique
  *   index: its violation is the 409 `uniqueness`, never a read-then-write check.
  * - Versions: every change bumps `version`; `ETag` and `meta.version` are `W/"<version>"`;
