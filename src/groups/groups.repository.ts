@@ -127,6 +127,9 @@ const lockText = (mode: LockMode): string => `
 
 const LOCK = { update: lockText('update'), delete: lockText('delete') } as const;
 
+/** The group as LOCK reads it, without a lock: members-only PATCHes lock the group last. */
+const READ = lockText('update').replace(/\s*FOR NO KEY UPDATE OF g\s*$/, '');
+
 const UPDATE = `
   UPDATE scim_groups AS g
   SET display_name = $3, external_id = $4, resource = $5::jsonb,
@@ -138,6 +141,15 @@ const UPDATE = `
 const TOUCH = `
   UPDATE scim_groups AS g SET version = g.version + 1, updated_at = now()
   WHERE g.tenant_id = $1 AND g.id = $2
+  RETURNING ${RECORD}`;
+
+/**
+ * TOUCH for a group the caller did not lock first: it takes the row lock now (and waits for a
+ * DELETE, then finds nothing); `$3`, when not null, is the version an If-Match named.
+ */
+const TOUCH_IF = `
+  UPDATE scim_groups AS g SET version = g.version + 1, updated_at = now()
+  WHERE g.tenant_id = $1 AND g.id = $2 AND ($3::int IS NULL OR g.version = $3::int)
   RETURNING ${RECORD}`;
 
 /**
@@ -361,6 +373,41 @@ export class GroupsRepository {
     return { group, settings: { extensionsJson, strictSchemas } };
   }
 
+  /** The group (not locked) with the tenant's schema settings, in the caller's transaction. */
+  async read(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+  ): Promise<{ group: GroupRecord; settings: StoredScimSchemaSettings } | null> {
+    const [row] = await preparedQueryIn<RecordRow & StoredScimSchemaSettings>(
+      manager,
+      'scim_groups_read',
+      READ,
+      [tenantId, id],
+    );
+    if (!row) return null;
+    const { extensionsJson, strictSchemas, ...group } = row;
+    return { group, settings: { extensionsJson, strictSchemas } };
+  }
+
+  /**
+   * Bumps the version of a group the caller did not lock (its members changed), locking it until
+   * the transaction ends; null when it is gone or not at `expectedVersion` (when given).
+   */
+  async touchIf(
+    manager: EntityManager,
+    tenantId: string,
+    id: string,
+    expectedVersion: number | null,
+  ): Promise<GroupRecord | null> {
+    const [row] = await preparedQueryIn<RecordRow>(manager, 'scim_groups_touch_if', TOUCH_IF, [
+      tenantId,
+      id,
+      expectedVersion,
+    ]);
+    return row ?? null;
+  }
+
   /**
    * Stores a new state of a group the caller locked and bumps its version. A displayName clash
    * throws the unique violation of {@link GROUP_DISPLAY_NAME_UNIQUE_INDEX}.
@@ -539,6 +586,8 @@ export const GROUP_QUERIES = {
   lockDelete: LOCK.delete,
   update: UPDATE,
   touch: TOUCH,
+  read: READ,
+  touchIf: TOUCH_IF,
   delete: DELETE,
   findMembers: FIND_MEMBERS,
   addMembers: ADD_MEMBERS,

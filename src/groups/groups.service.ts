@@ -20,6 +20,7 @@ import { normalizePatchRequest } from '../scim/patch/entra/index.js';
 import { applyPatch } from '../scim/patch/engine.js';
 import type { DeltaChange } from '../scim/patch/types.js';
 import { canonicalizeResource } from '../scim/resource/canonical-resource.js';
+import type { Json } from '../scim/resource/canonical-value.js';
 import type { SchemaRegistry } from '../scim/schema/registry.js';
 import { ScimSchemaRegistryService } from '../tenants/scim-schema-registry.service.js';
 import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js';
@@ -221,22 +222,52 @@ export class GroupsService {
     if (!isUuid(rawId)) throw groupNotFound(rawId);
     const id = rawId.toLowerCase(); // ids are stored, compared and shown in lower case
 
+    const status = wantsBody(query) ? 200 : 204;
     const { group, registry } = await this.write(async (manager) => {
+      // A PATCH of members only (what Entra sends) works on the group as read and takes the
+      // group's row lock last, with the version bump: concurrent member PATCHes of one group
+      // hold it for two statements, not for the whole request. Member changes are set
+      // statements, so they commute; a DELETE of the group meanwhile makes the bump find nothing
+      // and the whole PATCH roll back. Anything that changes the document locks the group first.
+      const read = await this.repository.read(manager, tenantId, id);
+      const readGroup = this.checkedForWrite(read, id, preconditions);
+      const planned = this.planPatch(context, readGroup, read!.settings, body);
+      if (planned.documentChanged.length === 0) {
+        const { registry, memberChanges } = planned;
+        const unchanged = { group: readGroup, registry };
+        if (memberChanges.length === 0) return unchanged;
+        const counts = await this.applyMemberChanges(
+          manager,
+          tenantId,
+          id,
+          memberChanges,
+          registry,
+        );
+        if (counts.added + counts.removed === 0) return unchanged;
+        const expected = preconditions.ifMatch === undefined ? null : readGroup.version;
+        const updated = await this.repository.touchIf(manager, tenantId, id, expected);
+        if (!updated) {
+          // Deleted, or changed against an If-Match, since it was read: the locked read decides.
+          await this.locked(manager, tenantId, id, 'update', preconditions);
+          throw new ScimError(412, `If-Match does not name the current version of Group ${id}`);
+        }
+        await this.record(manager, tenantId, id, 'patch', status, {
+          changed: [MEMBERS],
+          counts: memberCounts(counts),
+        });
+        return { group: updated, registry };
+      }
+
       const locked = await this.locked(manager, tenantId, id, 'update', preconditions);
       const current = locked.group;
-      const { registry } = this.registries.fromStored(tenantId, locked.settings);
-      const patchContext = { registry, resourceType: 'Group' as const };
+      const { registry, resource, documentChanged, memberChanges } = this.planPatch(
+        context,
+        current,
+        locked.settings,
+        body,
+      );
       const unchanged = { group: current, registry };
-      const before = toScimGroup(current, context.baseUrl);
-      const operations = normalizePatchRequest(body, { ...patchContext, resource: before });
-      if (operations.length === 0) return unchanged;
-      const { resource, changed, deltas } = applyPatch(before, operations, {
-        ...patchContext,
-        deltaAttributes: [MEMBERS],
-      });
-      const memberChanges = deltas[MEMBERS] ?? [];
       const counts = await this.applyMemberChanges(manager, tenantId, id, memberChanges, registry);
-      const documentChanged = changed.filter((path) => path !== MEMBERS);
       const membersChanged = counts.added + counts.removed > 0;
       if (documentChanged.length === 0 && !membersChanged) return unchanged;
       const updated =
@@ -248,7 +279,7 @@ export class GroupsService {
               groupColumns(storableGroupDocument(resource)),
             )
           : await this.repository.touch(manager, tenantId, id);
-      await this.record(manager, tenantId, id, 'patch', wantsBody(query) ? 200 : 204, {
+      await this.record(manager, tenantId, id, 'patch', status, {
         changed: membersChanged ? [...documentChanged, MEMBERS] : documentChanged,
         ...(memberChanges.length > 0 ? { counts: memberCounts(counts) } : {}),
       });
@@ -256,6 +287,57 @@ export class GroupsService {
     });
     if (wantsBody(query)) return this.resourceResult(200, group, context, registry, query);
     return { status: 204, etag: versionETag(group.version) };
+  }
+
+  /**
+   * A PATCH request worked out on `current` (Entra's forms normalised, then RFC 7644 §3.5.2): the
+   * new document, the names of the document attributes it changes, and the member changes.
+   */
+  private planPatch(
+    context: ScimRequestContext,
+    current: GroupRecord,
+    settings: StoredScimSchemaSettings,
+    body: unknown,
+  ): {
+    registry: SchemaRegistry;
+    resource: Json;
+    documentChanged: string[];
+    memberChanges: readonly DeltaChange[];
+  } {
+    const { registry } = this.registries.fromStored(context.tenantId, settings);
+    const patchContext = { registry, resourceType: 'Group' as const };
+    const before = toScimGroup(current, context.baseUrl);
+    const operations = normalizePatchRequest(body, { ...patchContext, resource: before });
+    if (operations.length === 0) {
+      return { registry, resource: before, documentChanged: [], memberChanges: [] };
+    }
+    const { resource, changed, deltas } = applyPatch(before, operations, {
+      ...patchContext,
+      deltaAttributes: [MEMBERS],
+    });
+    return {
+      registry,
+      resource,
+      documentChanged: changed.filter((path) => path !== MEMBERS),
+      memberChanges: deltas[MEMBERS] ?? [],
+    };
+  }
+
+  /** A group read for a write, after its `If-Match` check; 404 / 412 otherwise. */
+  private checkedForWrite(
+    read: { group: GroupRecord } | null,
+    id: string,
+    preconditions: Preconditions,
+  ): GroupRecord {
+    if (!read) throw groupNotFound(id);
+    const { group } = read;
+    if (!ifMatchAllows(preconditions.ifMatch, group.version)) {
+      throw new ScimError(
+        412,
+        `If-Match does not name the current version of Group ${id}, which is ${versionETag(group.version)}`,
+      );
+    }
+    return group;
   }
 
   /** `DELETE /Groups/{id}`: 204; the group, its members and its memberships go for good. */
@@ -404,15 +486,8 @@ export class GroupsService {
     preconditions: Preconditions,
   ): Promise<{ group: GroupRecord; settings: StoredScimSchemaSettings }> {
     const locked = await this.repository.lock(manager, tenantId, id, mode);
-    if (!locked) throw groupNotFound(id);
-    const { group } = locked;
-    if (!ifMatchAllows(preconditions.ifMatch, group.version)) {
-      throw new ScimError(
-        412,
-        `If-Match does not name the current version of Group ${id}, which is ${versionETag(group.version)}`,
-      );
-    }
-    return locked;
+    this.checkedForWrite(locked, id, preconditions);
+    return locked!;
   }
 
   /**
