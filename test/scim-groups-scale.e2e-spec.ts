@@ -291,7 +291,7 @@ describe('SCIM Groups at scale', () => {
       // audit row written with it.
       for (const { statements } of [fewest(small), fewest(large)]) {
         expect(statements.some((s) => s.text.includes('INSERT INTO group_members'))).toBe(true);
-        expect(statements.some((s) => s.text.startsWith('INSERT INTO audit_events'))).toBe(true);
+        expect(statements.some((s) => s.text.includes('INSERT INTO audit_events'))).toBe(true);
       }
 
       expect(await memberIds(groups.small, added.small)).toEqual([...added.small].sort());
@@ -329,7 +329,7 @@ describe('SCIM Groups at scale', () => {
       expect(fewest(large).statements.length).toBeLessThanOrEqual(fewest(small).statements.length);
       for (const { statements } of [fewest(small), fewest(large)]) {
         expect(statements.some((s) => s.text.includes('DELETE FROM group_members'))).toBe(true);
-        expect(statements.some((s) => s.text.startsWith('INSERT INTO audit_events'))).toBe(true);
+        expect(statements.some((s) => s.text.includes('INSERT INTO audit_events'))).toBe(true);
       }
 
       expect(await memberIds(groups.small, removed)).toEqual([]);

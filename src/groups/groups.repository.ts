@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import { AUDIT_COLUMNS } from '../audit/audit.repository.js';
 import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQueryIn } from '../database/prepared-in-transaction.js';
 import { preparedQuery } from '../database/prepared.js';
@@ -151,6 +152,77 @@ const TOUCH_IF = `
   UPDATE scim_groups AS g SET version = g.version + 1, updated_at = now()
   WHERE g.tenant_id = $1 AND g.id = $2 AND ($3::int IS NULL OR g.version = $3::int)
   RETURNING ${RECORD}`;
+
+/**
+ * Entra's common membership PATCH (one add, or one remove with a value list) as one statement,
+ * without an explicit transaction: the group is locked for this statement only (and checked
+ * against `$4`, an If-Match's version, when not null); for an add, the members `$3` (distinct,
+ * canonical) are looked up and locked `FOR KEY SHARE` and inserted only if every one exists; the
+ * version is bumped and the audit row (`$5` on, AUDIT_COLUMNS order, its `counts` computed here)
+ * inserted only if a row changed. The caller reads `groupOk`/`complete` and, when either is
+ * false, takes the transactional path, which answers the 404, 412 or 400 (nothing was changed).
+ */
+const auditSelect = (changedRows: string): string =>
+  AUDIT_COLUMNS.map((column, i) =>
+    column === 'counts'
+      ? `coalesce($${5 + i}::jsonb, '{}'::jsonb) || jsonb_build_object('membersAdded', ${changedRows === 'added' ? '(SELECT count(*) FROM added)' : '0'}, 'membersRemoved', ${changedRows === 'removed' ? '(SELECT count(*) FROM removed)' : '0'})`
+      : `$${5 + i}`,
+  ).join(', ');
+
+const memberStatement = (change: 'added' | 'removed'): string => `
+  WITH grp AS (
+    SELECT 1 FROM scim_groups g
+    WHERE g.tenant_id = $1 AND g.id = $2 AND ($4::int IS NULL OR g.version = $4::int)
+    FOR NO KEY UPDATE
+  ),
+  ${
+    change === 'added'
+      ? `users AS (
+    SELECT u.id, u.deleted_at FROM scim_users u
+    WHERE u.tenant_id = $1 AND u.id = ANY ($3::uuid[])
+    FOR KEY SHARE
+  ),
+  groups AS (
+    SELECT g.id FROM scim_groups g
+    WHERE g.tenant_id = $1 AND g.id = ANY ($3::uuid[]) AND g.id <> $2
+    FOR KEY SHARE
+  ),
+  found AS (
+    SELECT id, 'User' AS type FROM users WHERE deleted_at IS NULL
+    UNION ALL
+    SELECT id, 'Group' AS type FROM groups
+  ),
+  complete AS (SELECT count(*) = cardinality($3::uuid[]) AS ok FROM found),
+  added AS (
+    INSERT INTO group_members (tenant_id, group_id, member_id, member_type)
+    SELECT $1::uuid, $2::uuid, f.id, f.type FROM found f
+    WHERE (SELECT ok FROM complete) AND EXISTS (SELECT 1 FROM grp)
+    ON CONFLICT DO NOTHING
+    RETURNING 1
+  ),`
+      : `complete AS (SELECT true AS ok),
+  removed AS (
+    DELETE FROM group_members m
+    WHERE m.tenant_id = $1 AND m.group_id = $2 AND m.member_id = ANY ($3::uuid[])
+      AND EXISTS (SELECT 1 FROM grp)
+    RETURNING 1
+  ),`
+  }
+  touched AS (
+    UPDATE scim_groups AS g SET version = g.version + 1, updated_at = now()
+    WHERE g.tenant_id = $1 AND g.id = $2 AND EXISTS (SELECT 1 FROM ${change})
+    RETURNING ${RECORD}
+  ),
+  audited AS (
+    INSERT INTO audit_events (${AUDIT_COLUMNS.join(', ')})
+    SELECT ${auditSelect(change)} FROM touched
+  )
+  SELECT EXISTS (SELECT 1 FROM grp) AS "groupOk", (SELECT ok FROM complete) AS complete,
+         (SELECT count(*) FROM ${change})::int AS changed, t.*
+  FROM (VALUES (1)) AS one (x) LEFT JOIN touched t ON true`;
+
+const ADD_MEMBERS_NOW = memberStatement('added');
+const REMOVE_MEMBERS_NOW = memberStatement('removed');
 
 /**
  * Deletes a group, its members and its memberships in other groups, in one statement; answers
@@ -373,6 +445,37 @@ export class GroupsRepository {
     return { group, settings: { extensionsJson, strictSchemas } };
   }
 
+  /**
+   * One membership add or remove as a statement of its own (ADD_MEMBERS_NOW / REMOVE_MEMBERS_NOW):
+   * `ok` false when the group is gone or not at `expectedVersion`, or (add) a member does not
+   * exist — then nothing changed; else how many rows changed and, when any did, the group as
+   * it now is (its audit row inserted with it).
+   */
+  async changeMembersNow(
+    kind: 'add' | 'remove',
+    tenantId: string,
+    groupId: string,
+    memberIds: readonly string[],
+    expectedVersion: number | null,
+    auditParams: readonly unknown[],
+  ): Promise<{ ok: boolean; changed: number; group: GroupRecord | null }> {
+    const [row] = await preparedQuery<
+      { groupOk: boolean; complete: boolean; changed: number } & Nullable<RecordRow>
+    >(
+      this.dataSource,
+      kind === 'add' ? 'scim_groups_add_members_now' : 'scim_groups_remove_members_now',
+      kind === 'add' ? ADD_MEMBERS_NOW : REMOVE_MEMBERS_NOW,
+      [tenantId, groupId, memberIds, expectedVersion, ...auditParams],
+    );
+    if (!row) throw new Error('the membership statement returned no row');
+    const { groupOk, complete, changed, ...record } = row;
+    return {
+      ok: groupOk && complete,
+      changed,
+      group: record.id === null ? null : (record as RecordRow),
+    };
+  }
+
   /** The group (not locked) with the tenant's schema settings, in the caller's transaction. */
   async read(
     manager: EntityManager,
@@ -588,6 +691,8 @@ export const GROUP_QUERIES = {
   touch: TOUCH,
   read: READ,
   touchIf: TOUCH_IF,
+  addMembersNow: ADD_MEMBERS_NOW,
+  removeMembersNow: REMOVE_MEMBERS_NOW,
   delete: DELETE,
   findMembers: FIND_MEMBERS,
   addMembers: ADD_MEMBERS,

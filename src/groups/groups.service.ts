@@ -222,6 +222,9 @@ export class GroupsService {
     if (!isUuid(rawId)) throw groupNotFound(rawId);
     const id = rawId.toLowerCase(); // ids are stored, compared and shown in lower case
 
+    const now = await this.patchMembersNow(context, id, body, query, preconditions);
+    if (now) return now;
+
     const status = wantsBody(query) ? 200 : 204;
     const { group, registry } = await this.write(async (manager) => {
       // A PATCH of members only (what Entra sends) works on the group as read and takes the
@@ -286,6 +289,78 @@ export class GroupsService {
       return { group: updated, registry };
     });
     if (wantsBody(query)) return this.resourceResult(200, group, context, registry, query);
+    return { status: 204, etag: versionETag(group.version) };
+  }
+
+  /**
+   * Entra's everyday membership PATCH — one `add` of members, or one `remove` of listed members,
+   * nothing else — in two round trips: the group is read (no lock, no transaction), the request
+   * worked out on it, and the change, the version bump and the audit row are one statement
+   * (GroupsRepository.changeMembersNow) that locks the group for that statement only. Undefined
+   * when the request is of another kind or the statement changed nothing because something is
+   * off (group gone, If-Match, a member that does not exist): the transactional path then
+   * decides and answers.
+   */
+  private async patchMembersNow(
+    context: ScimRequestContext,
+    id: string,
+    body: unknown,
+    query: QueryParams,
+    preconditions: Preconditions,
+  ): Promise<ScimResult | undefined> {
+    const { tenantId } = context;
+    const read = await this.repository.findById(tenantId, id);
+    const current = read?.found;
+    if (!read || !current || !ifMatchAllows(preconditions.ifMatch, current.version)) {
+      return undefined;
+    }
+    const planned = this.planPatch(context, current, read.settings, body);
+    const [change, ...more] = planned.memberChanges;
+    if (planned.documentChanged.length > 0 || !change || more.length > 0) return undefined;
+    let kind: 'add' | 'remove';
+    let ids: string[];
+    if (change.kind === 'add') [kind, ids] = ['add', change.values.map(({ value }) => value)];
+    else if (change.kind === 'remove') [kind, ids] = ['remove', [...change.values]];
+    else return undefined;
+    ids = [...new Set(ids)];
+    const usable = ids.every((member) => CANONICAL_UUID.test(member) && member !== id);
+    if (ids.length === 0 || !usable) return undefined;
+
+    const status = wantsBody(query) ? 200 : 204;
+    const audit = this.audit.statementWrite({
+      tenantId,
+      resourceType: 'Group',
+      resourceId: id,
+      operation: 'patch',
+      status,
+      changedAttributes: [MEMBERS],
+      counts: memberCounts({ added: 0, removed: 0 }), // the statement counts
+    });
+    const expected = preconditions.ifMatch === undefined ? null : current.version;
+    let outcome: Awaited<ReturnType<GroupsRepository['changeMembersNow']>>;
+    try {
+      outcome = await this.repository.changeMembersNow(
+        kind,
+        tenantId,
+        id,
+        ids,
+        expected,
+        audit.params,
+      );
+    } catch (error) {
+      if (isDeadlock(error)) return undefined;
+      throw error;
+    }
+    if (!outcome.ok) return undefined;
+    let group = current;
+    if (outcome.changed > 0 && outcome.group) {
+      audit.committed();
+      group = outcome.group;
+    }
+    if (wantsBody(query)) {
+      const { registry } = planned;
+      return this.resourceResult(200, group, context, registry, query);
+    }
     return { status: 204, etag: versionETag(group.version) };
   }
 
