@@ -10,7 +10,7 @@ import { isUniqueViolation } from '../database/prepared.js';
 import type { ScimRequestContext } from '../scim-http/scim-request.js';
 import type { ScimResult } from '../scim-http/scim-result.js';
 import { ScimError, ScimType } from '../scim/errors/scim-error.js';
-import { ifMatchAllows, ifNoneMatchHolds, versionETag } from '../scim/etag/etag.js';
+import { ifMatchAllows, ifNoneMatchHolds, requireIfMatch, versionETag } from '../scim/etag/etag.js';
 import type { Filter } from '../scim/filter/ast.js';
 import { compileFilter, compileSortBy, type SqlFilterTarget } from '../scim/filter/compile-sql.js';
 import { parseListQuery, parseSearchRequest, type ListQuery } from '../scim/list/list-query.js';
@@ -39,7 +39,12 @@ import {
   type GroupRecord,
   type MemberRecord,
 } from './group-mapper.js';
-import { projectionOf, wantsBody, type Preconditions, type QueryParams } from './group-query.js';
+import {
+  projectionOf,
+  wantsBody,
+  type Preconditions,
+  type QueryParams,
+} from '../scim-http/scim-query.js';
 import {
   GROUP_DISPLAY_NAME_UNIQUE_INDEX,
   GROUP_FILTER_COLUMNS,
@@ -406,12 +411,7 @@ export class GroupsService {
   ): GroupRecord {
     if (!read) throw groupNotFound(id);
     const { group } = read;
-    if (!ifMatchAllows(preconditions.ifMatch, group.version)) {
-      throw new ScimError(
-        412,
-        `If-Match does not name the current version of Group ${id}, which is ${versionETag(group.version)}`,
-      );
-    }
+    requireIfMatch(preconditions.ifMatch, group.version, `Group ${id}`);
     return group;
   }
 

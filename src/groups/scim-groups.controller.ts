@@ -19,7 +19,7 @@ import { ScimBearerGuard } from '../auth/scim-bearer.guard.js';
 import { scimFallback } from '../scim-http/scim-not-implemented.controller.js';
 import { ScimContext, type ScimRequestContext } from '../scim-http/scim-request.js';
 import { sendScimResult } from '../scim-http/scim-result.js';
-import type { QueryParams } from './group-query.js';
+import type { QueryParams } from '../scim-http/scim-query.js';
 import { GroupsService } from './groups.service.js';
 
 /**

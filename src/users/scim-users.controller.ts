@@ -16,7 +16,8 @@ import type { Response } from 'express';
 import { ScimBearerGuard } from '../auth/scim-bearer.guard.js';
 import { ScimContext, type ScimRequestContext } from '../scim-http/scim-request.js';
 import { sendScimResult } from '../scim-http/scim-result.js';
-import { UsersService, type QueryParams } from './users.service.js';
+import type { QueryParams } from '../scim-http/scim-query.js';
+import { UsersService } from './users.service.js';
 
 /**
  * `/scim/v2/Users` (RFC 7644 §3): an HTTP adapter only, every rule is in UsersService. Paths

@@ -8,15 +8,21 @@ import { isUuid } from '../common/uuid.js';
 import { AppConfig } from '../config/app-config.js';
 import { isUniqueViolation } from '../database/prepared.js';
 import { GroupMembershipsRepository } from '../groups/group-memberships.repository.js';
+import {
+  projectionOf,
+  wantsBody,
+  type Preconditions,
+  type QueryParams,
+} from '../scim-http/scim-query.js';
 import type { ScimRequestContext } from '../scim-http/scim-request.js';
 import type { ScimResult } from '../scim-http/scim-result.js';
 import { ScimError, ScimType } from '../scim/errors/scim-error.js';
-import { ifMatchAllows, ifNoneMatchHolds, versionETag } from '../scim/etag/etag.js';
+import { ifNoneMatchHolds, requireIfMatch, versionETag } from '../scim/etag/etag.js';
 import type { Filter } from '../scim/filter/ast.js';
 import { compileFilter, compileSortBy, type SqlFilterTarget } from '../scim/filter/compile-sql.js';
 import { parseListQuery, parseSearchRequest, type ListQuery } from '../scim/list/list-query.js';
 import { listResponse } from '../scim/list/list-response.js';
-import { parseAttributeList, ResourceProjection } from '../scim/list/projection.js';
+import { ResourceProjection } from '../scim/list/projection.js';
 import { normalizePatchRequest } from '../scim/patch/entra/index.js';
 import { applyPatch } from '../scim/patch/engine.js';
 import { canonicalizeResource } from '../scim/resource/canonical-resource.js';
@@ -50,15 +56,6 @@ import {
   type UserPage,
 } from './users.repository.js';
 import { checkVerifiedDomains, verifiedDomainsOf } from './verified-domains.js';
-
-/** Query parameters as Express parsed them. */
-export type QueryParams = Readonly<Record<string, unknown>>;
-
-/** The conditional-request headers of a SCIM request (RFC 7644 §3.14). */
-export interface Preconditions {
-  readonly ifMatch?: string | readonly string[];
-  readonly ifNoneMatch?: string | readonly string[];
-}
 
 const CORE_USER = 'urn:ietf:params:scim:schemas:core:2.0:User';
 
@@ -401,12 +398,7 @@ export class UsersService {
   ): LockedUser {
     if (!read) throw userNotFound(id);
     const { user } = read;
-    if (!ifMatchAllows(preconditions.ifMatch, user.version)) {
-      throw new ScimError(
-        412,
-        `If-Match does not name the current version of User ${id}, which is ${versionETag(user.version)}`,
-      );
-    }
+    requireIfMatch(preconditions.ifMatch, user.version, `User ${id}`);
     return user;
   }
 
@@ -613,30 +605,6 @@ class StaleSchemaSettings extends Error {
 
 function userNotFound(id: string): Error {
   return notFound(`User ${JSON.stringify(id)}`);
-}
-
-/** `attributes` / `excludedAttributes` of a query, names matched without regard to case. */
-function projectionOf(query: QueryParams): {
-  attributes: string[];
-  excludedAttributes: string[];
-} {
-  let attributes: unknown;
-  let excludedAttributes: unknown;
-  for (const [key, value] of Object.entries(query)) {
-    const name = key.toLowerCase();
-    if (name === 'attributes') attributes = value;
-    else if (name === 'excludedattributes') excludedAttributes = value;
-  }
-  return {
-    attributes: parseAttributeList(attributes, 'attributes'),
-    excludedAttributes: parseAttributeList(excludedAttributes, 'excludedAttributes'),
-  };
-}
-
-/** Whether a PATCH asked for the resource back (then 200 with it, else 204). */
-function wantsBody(query: QueryParams): boolean {
-  const { attributes, excludedAttributes } = projectionOf(query);
-  return attributes.length > 0 || excludedAttributes.length > 0;
 }
 
 /**

@@ -1,7 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as fc from 'fast-check';
-import { ifMatchAllows, ifNoneMatchHolds, parseEntityTags, versionETag } from './etag.js';
+import { ScimError } from '../errors/scim-error.js';
+import {
+  ifMatchAllows,
+  ifNoneMatchHolds,
+  parseEntityTags,
+  requireIfMatch,
+  versionETag,
+} from './etag.js';
 
 type Header = string | string[] | null;
 
@@ -35,5 +42,26 @@ describe('entity tags', () => {
         expect(ifNoneMatchHolds(versionETag(a), b)).toBe(a === b);
       }),
     );
+  });
+});
+
+describe('requireIfMatch', () => {
+  it('lets the write go ahead when If-Match allows it', () => {
+    expect(() => requireIfMatch(undefined, 3, 'User u1')).not.toThrow();
+    expect(() => requireIfMatch('W/"3"', 3, 'User u1')).not.toThrow();
+  });
+
+  it('throws the SCIM 412 naming the resource and its current version otherwise', () => {
+    let thrown: unknown;
+    try {
+      requireIfMatch('W/"2"', 3, 'Group g1');
+    } catch (error) {
+      thrown = error;
+    }
+    expect(thrown).toBeInstanceOf(ScimError);
+    expect(thrown).toMatchObject({
+      status: 412,
+      message: 'If-Match does not name the current version of Group g1, which is W/"3"',
+    });
   });
 });

@@ -3,6 +3,8 @@
  * `W/"7"`, sent as the `ETag` header and as `meta.version`.
  */
 
+import { ScimError } from '../errors/scim-error.js';
+
 /** The weak ETag for a row version. */
 export const versionETag = (version: number): string => `W/"${version}"`;
 
@@ -21,6 +23,23 @@ export function ifMatchAllows(
   if (value.trim() === '*') return true;
   const tags = parseEntityTags(value);
   return tags !== undefined && tags.includes(String(version));
+}
+
+/**
+ * Throws the SCIM 412 when an `If-Match` header does not let a write go ahead on `resource` (e.g.
+ * `User 2819c223-…`) at `version` ({@link ifMatchAllows}).
+ */
+export function requireIfMatch(
+  header: string | readonly string[] | undefined,
+  version: number,
+  resource: string,
+): void {
+  if (!ifMatchAllows(header, version)) {
+    throw new ScimError(
+      412,
+      `If-Match does not name the current version of ${resource}, which is ${versionETag(version)}`,
+    );
+  }
 }
 
 /**
