@@ -21,6 +21,7 @@ import type autocannon from 'autocannon';
 import { randomBytes } from 'node:crypto';
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
+import { USER_QUERIES } from '../src/users/users.repository.js';
 import {
   cpuSnapshot,
   cpuSplit,
@@ -371,6 +372,27 @@ async function verifyResponses(
   );
 }
 
+/**
+ * The plan PostgreSQL runs for the `userName eq` lookup as the server prepares it (the generic
+ * plan of the same fixed text), with its buffers: printed for each phase, so that a plan that
+ * leaves its index after the statistics change shows up next to the figures.
+ */
+async function lookupPlan(sql: Client, tenantId: string, userName: string): Promise<string> {
+  const { text } = USER_QUERIES.lookups.userName;
+  await sql.query('DEALLOCATE ALL');
+  await sql.query(`PREPARE bench_lookup (uuid, text) AS ${text}`);
+  await sql.query('SET plan_cache_mode = force_generic_plan');
+  try {
+    const { rows } = await sql.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS, COSTS OFF, SUMMARY OFF) EXECUTE bench_lookup (${sql.escapeLiteral(tenantId)}, ${sql.escapeLiteral(userName)})`,
+    );
+    return rows.map((row) => `  ${row['QUERY PLAN']}`).join('\n');
+  } finally {
+    await sql.query('RESET plan_cache_mode');
+    await sql.query('DEALLOCATE bench_lookup');
+  }
+}
+
 async function statistics(sql: Client): Promise<string> {
   const { rows } = await sql.query<{
     reltuples: number;
@@ -606,6 +628,7 @@ async function main(): Promise<number> {
       measured.push({ scenario, phase: 'stale', ...(await measure(scenario, SECONDS)) });
     }
     const statsAfter = await statistics(sql);
+    const planStale = await lookupPlan(sql, tenantId, pick(users).userName);
 
     // Then a settled table: fresh statistics, and the first VACUUM after the bulk load done (so
     // that autovacuum does not start it in the middle of a measurement).
@@ -618,6 +641,7 @@ async function main(): Promise<number> {
     for (const scenario of scenarios) {
       measured.push({ scenario, phase: 'analyzed', ...(await measure(scenario, SECONDS)) });
     }
+    const planAnalyzed = await lookupPlan(sql, tenantId, pick(users).userName);
 
     const peakRssMB = mb(Math.max(overall.stop(), memoryOf(serverPid)?.hwmMiB ?? 0));
     const bare =
@@ -625,6 +649,8 @@ async function main(): Promise<number> {
     printTable(measured, bare);
     console.log(`\nplanner statistics before the stale phase: ${statsBefore}`);
     console.log(`planner statistics after the stale phase:  ${statsAfter}`);
+    console.log(`userName lookup plan after the stale phase:\n${planStale}`);
+    console.log(`userName lookup plan at the end:\n${planAnalyzed}`);
     console.log(
       `VACUUM (ANALYZE) scim_users took ${analyzeMs} ms; ${created} users created and ${patched} PATCHes sent under load (warm-ups included)`,
     );
