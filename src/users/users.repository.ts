@@ -433,14 +433,7 @@ export class UsersRepository {
       RecordRow &
         SettingsRow & { externalId: string | null; inserted: boolean; verifiedDomains: unknown }
     >(manager, 'scim_users_insert_unless_linkable', INSERT_UNLESS_LINKABLE, [
-      tenantId,
-      id,
-      user.userName,
-      user.externalId,
-      user.displayName,
-      user.active,
-      JSON.stringify(user.resource),
-      passwordHash,
+      ...userParams(tenantId, id, user, passwordHash),
       primaryEmail,
     ]);
     if (!row) throw new Error('the create statement returned no row');
@@ -479,14 +472,7 @@ export class UsersRepository {
       'scim_users_insert_if_plain',
       INSERT_IF_PLAIN,
       [
-        tenantId,
-        id,
-        user.userName,
-        user.externalId,
-        user.displayName,
-        user.active,
-        JSON.stringify(user.resource),
-        passwordHash,
+        ...userParams(tenantId, id, user, passwordHash),
         primaryEmail,
         expected.settings.extensionsJson,
         expected.settings.strictSchemas,
@@ -514,9 +500,7 @@ export class UsersRepository {
       LOCK,
       [tenantId, id],
     );
-    if (!row || row.deleted) return null;
-    const { deleted: _deleted, extensionsJson, strictSchemas, ...user } = row;
-    return { user, settings: { extensionsJson, strictSchemas } };
+    return forWrite(row);
   }
 
   /**
@@ -530,16 +514,12 @@ export class UsersRepository {
     user: UserColumns,
     passwordHash: string | null,
   ): Promise<UserRecord> {
-    const [row] = await preparedQueryIn<RecordRow>(manager, 'scim_users_update', UPDATE, [
-      tenantId,
-      id,
-      user.userName,
-      user.externalId,
-      user.displayName,
-      user.active,
-      JSON.stringify(user.resource),
-      passwordHash,
-    ]);
+    const [row] = await preparedQueryIn<RecordRow>(
+      manager,
+      'scim_users_update',
+      UPDATE,
+      userParams(tenantId, id, user, passwordHash),
+    );
     if (!row) throw new Error(`user ${id} vanished while locked`);
     return row;
   }
@@ -558,9 +538,7 @@ export class UsersRepository {
       READ_FOR_WRITE,
       [tenantId, id],
     );
-    if (!row || row.deleted) return null;
-    const { deleted: _deleted, extensionsJson, strictSchemas, ...user } = row;
-    return { user, settings: { extensionsJson, strictSchemas } };
+    return forWrite(row);
   }
 
   /**
@@ -580,18 +558,7 @@ export class UsersRepository {
       this.dataSource,
       'scim_users_update_if_version',
       UPDATE_IF_VERSION,
-      [
-        tenantId,
-        id,
-        user.userName,
-        user.externalId,
-        user.displayName,
-        user.active,
-        JSON.stringify(user.resource),
-        passwordHash,
-        ...auditParams,
-        version,
-      ],
+      [...userParams(tenantId, id, user, passwordHash), ...auditParams, version],
     );
     return row ?? null;
   }
@@ -624,6 +591,34 @@ export const USER_QUERIES = {
 } as const;
 
 type SettingsRow = StoredScimSchemaSettings;
+
+/** The parameters `$1`–`$8` of the statements that write a user's columns. */
+function userParams(
+  tenantId: string,
+  id: string,
+  user: UserColumns,
+  passwordHash: string | null,
+): unknown[] {
+  return [
+    tenantId,
+    id,
+    user.userName,
+    user.externalId,
+    user.displayName,
+    user.active,
+    JSON.stringify(user.resource),
+    passwordHash,
+  ];
+}
+
+/** A row of LOCK / READ_FOR_WRITE: the user and its tenant's settings, unless deleted. */
+function forWrite(
+  row: (LockedUser & SettingsRow & { deleted: boolean }) | undefined,
+): { user: LockedUser; settings: StoredScimSchemaSettings } | null {
+  if (!row || row.deleted) return null;
+  const { deleted: _deleted, extensionsJson, strictSchemas, ...user } = row;
+  return { user, settings: { extensionsJson, strictSchemas } };
+}
 
 /** The columns of a LEFT JOINed row: NULL when the inner query had no row. */
 type Nullable<T> = { [K in keyof T]: T[K] | null };
