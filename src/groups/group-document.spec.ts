@@ -2,12 +2,11 @@ import { ScimError } from '../scim/errors/scim-error.js';
 import { SchemaRegistry } from '../scim/schema/registry.js';
 import { attribute } from '../scim/schema/types.js';
 import {
-  changedGroupPaths,
-  groupAttributePaths,
-  groupColumns,
-  keepGroupImmutable,
-  splitMembers,
-} from './group-document.js';
+  attributePaths,
+  changedPaths,
+  keepImmutable,
+} from '../scim/resource/document-attributes.js';
+import { groupColumns, splitMembers } from './group-document.js';
 import { storableGroupDocument, toScimGroup, toScimUserGroup } from './group-mapper.js';
 
 const CORE = 'urn:ietf:params:scim:schemas:core:2.0:Group';
@@ -79,28 +78,31 @@ describe('group documents', () => {
       externalId: 'e',
       [EXT]: { owner: 'y' },
     };
-    expect(groupAttributePaths(after, registry)).toEqual([
+    expect(attributePaths(after, registry, 'Group')).toEqual([
       'displayName',
       'externalId',
       `${EXT}:owner`,
     ]);
-    expect(changedGroupPaths(before, after, registry)).toEqual([`${EXT}:owner`, 'externalId']);
-    expect(changedGroupPaths(before, before, registry)).toEqual([]);
+    expect(changedPaths(before, after, registry, 'Group')).toEqual([`${EXT}:owner`, 'externalId']);
+    expect(changedPaths(before, before, registry, 'Group')).toEqual([]);
   });
 
   it('keeps immutable extension attributes on replace, and refuses to change them', () => {
     const before = { schemas: [CORE, EXT], displayName: 'A', [EXT]: { costCode: 'C1' } };
-    expect(keepGroupImmutable(before, { schemas: [CORE], displayName: 'B' }, registry)).toEqual({
-      schemas: [CORE, EXT],
-      displayName: 'B',
-      [EXT]: { costCode: 'C1' },
-    });
+    expect(keepImmutable(before, { schemas: [CORE], displayName: 'B' }, registry, 'Group')).toEqual(
+      {
+        schemas: [CORE, EXT],
+        displayName: 'B',
+        [EXT]: { costCode: 'C1' },
+      },
+    );
     expect(
       scimError(() =>
-        keepGroupImmutable(
+        keepImmutable(
           before,
           { schemas: [CORE, EXT], displayName: 'B', [EXT]: { costCode: 'C2' } },
           registry,
+          'Group',
         ),
       ),
     ).toMatchObject({ status: 400, scimType: 'mutability' });

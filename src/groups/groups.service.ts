@@ -20,17 +20,16 @@ import { normalizePatchRequest } from '../scim/patch/entra/index.js';
 import { applyPatch } from '../scim/patch/engine.js';
 import type { DeltaChange } from '../scim/patch/types.js';
 import { canonicalizeResource } from '../scim/resource/canonical-resource.js';
+import {
+  attributePaths,
+  changedPaths,
+  keepImmutable,
+} from '../scim/resource/document-attributes.js';
 import type { Json } from '../scim/resource/canonical-value.js';
 import type { SchemaRegistry } from '../scim/schema/registry.js';
 import { ScimSchemaRegistryService } from '../tenants/scim-schema-registry.service.js';
 import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js';
-import {
-  changedGroupPaths,
-  groupAttributePaths,
-  groupColumns,
-  keepGroupImmutable,
-  splitMembers,
-} from './group-document.js';
+import { groupColumns, splitMembers } from './group-document.js';
 import type { MemberType } from './group-member.entity.js';
 import {
   groupLocation,
@@ -122,7 +121,7 @@ export class GroupsService {
       const members = await this.existingMembers(manager, tenantId, id, memberIds);
       const group = await this.repository.insert(manager, tenantId, id, columns);
       const { added } = await this.repository.addMembers(manager, tenantId, id, members);
-      const changed = groupAttributePaths(columns.resource, registry);
+      const changed = attributePaths(columns.resource, registry, 'Group');
       if (added > 0) changed.push(MEMBERS);
       await this.record(manager, tenantId, id, 'create', 201, {
         changed,
@@ -190,10 +189,10 @@ export class GroupsService {
 
     const { group, members } = await this.write(async (manager) => {
       const { group: current } = await this.locked(manager, tenantId, id, 'update', preconditions);
-      const columns = groupColumns(keepGroupImmutable(current.resource, sent, registry));
+      const columns = groupColumns(keepImmutable(current.resource, sent, registry, 'Group'));
       const members = await this.existingMembers(manager, tenantId, id, memberIds);
       const counts = await this.repository.replaceMembers(manager, tenantId, id, members);
-      const changed = changedGroupPaths(current.resource, columns.resource, registry);
+      const changed = changedPaths(current.resource, columns.resource, registry, 'Group');
       const membersChanged = counts.added + counts.removed > 0;
       if (changed.length === 0 && !membersChanged) return { group: current, members };
       const updated =

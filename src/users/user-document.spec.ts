@@ -7,11 +7,8 @@ import {
   attributePaths,
   changedPaths,
   keepImmutable,
-  linkedDocument,
-  primaryEmailOf,
-  splitPassword,
-  userColumns,
-} from './user-document.js';
+} from '../scim/resource/document-attributes.js';
+import { linkedDocument, primaryEmailOf, splitPassword, userColumns } from './user-document.js';
 import type { UserColumns } from './users.repository.js';
 
 type Json = Record<string, unknown>;
@@ -57,24 +54,24 @@ describe('user documents', () => {
   it.each(FIXTURE.link)('linking: $name', ({ existing, sent, linked, changed }) => {
     const result = linkedDocument(existing, sent, registry);
     expect(result).toEqual(linked);
-    expect(changedPaths(existing, result, registry).sort()).toEqual([...changed].sort());
+    expect(changedPaths(existing, result, registry, 'User').sort()).toEqual([...changed].sort());
   });
 
   it.each(FIXTURE.immutable)(
     'replace of an immutable attribute: $name',
     ({ before, after, result, error }) => {
       if (error === undefined) {
-        expect(keepImmutable(before, after, registry)).toEqual(result);
+        expect(keepImmutable(before, after, registry, 'User')).toEqual(result);
         return;
       }
-      const thrown = scimErrorOf(() => keepImmutable(before, after, registry));
+      const thrown = scimErrorOf(() => keepImmutable(before, after, registry, 'User'));
       expect(thrown).toMatchObject({ status: 400, scimType: ScimType.Mutability });
       expect(thrown.message).toContain(error);
     },
   );
 
   it.each(FIXTURE.paths)('attribute paths: $name', ({ document, paths }) => {
-    expect(attributePaths(document, registry)).toEqual(paths);
+    expect(attributePaths(document, registry, 'User')).toEqual(paths);
   });
 
   it('takes the password out of the document and refuses an empty one', () => {

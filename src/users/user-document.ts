@@ -1,6 +1,5 @@
 import { ScimError, ScimType } from '../scim/errors/scim-error.js';
-import { jsonEqual, sameValue } from '../scim/patch/json.js';
-import { isRecord } from '../scim/resource/canonical-value.js';
+import { isRecord, type Json } from '../scim/resource/canonical-value.js';
 import type { SchemaRegistry } from '../scim/schema/registry.js';
 import type { UserColumns } from './users.repository.js';
 
@@ -8,8 +7,6 @@ import type { UserColumns } from './users.repository.js';
  * The rules a user's canonical document obeys before it is stored, as pure functions over the
  * document (see `src/scim/patch/types.ts` for its shape). Every refusal is a 400 `ScimError`.
  */
-
-type Json = Record<string, unknown>;
 
 const SCHEMAS = 'schemas';
 
@@ -67,45 +64,6 @@ export function primaryEmailOf(document: Json): string | null {
 }
 
 /**
- * The attribute paths a document holds, as audit rows name them: core attributes by name,
- * extension attributes as `<urn>:<name>`; `schemas` is not an attribute.
- */
-export function attributePaths(document: Json, registry: SchemaRegistry): string[] {
-  const paths: string[] = [];
-  for (const [key, value] of Object.entries(document)) {
-    if (key === SCHEMAS) continue;
-    if (registry.isExtensionOf('User', key) && isRecord(value)) {
-      for (const name of Object.keys(value)) paths.push(`${key}:${name}`);
-    } else {
-      paths.push(key);
-    }
-  }
-  return paths;
-}
-
-/** The attribute paths whose stored value differs between two documents (exact JSON equality). */
-export function changedPaths(before: Json, after: Json, registry: SchemaRegistry): string[] {
-  const valueAt = (document: Json, path: string): unknown => {
-    const split = extensionSplit(path, registry);
-    if (!split) return document[path];
-    const extension = document[split.urn];
-    return isRecord(extension) ? extension[split.name] : undefined;
-  };
-  const paths = new Set([...attributePaths(before, registry), ...attributePaths(after, registry)]);
-  return [...paths].filter((path) => !jsonEqual(valueAt(before, path), valueAt(after, path)));
-}
-
-function extensionSplit(
-  path: string,
-  registry: SchemaRegistry,
-): { urn: string; name: string } | undefined {
-  const colon = path.lastIndexOf(':');
-  if (colon < 0) return undefined;
-  const urn = path.slice(0, colon);
-  return registry.isExtensionOf('User', urn) ? { urn, name: path.slice(colon + 1) } : undefined;
-}
-
-/**
  * Account linking (issue 4, item 8): the existing (unlinked) user's document with the sent one
  * applied. Every attribute the client sent replaces the existing one; attributes it did not send
  * stay (they belong to the host product); extension objects merge attribute by attribute, and
@@ -136,45 +94,4 @@ function stringList(value: unknown): string[] {
   return Array.isArray(value)
     ? value.filter((item): item is string => typeof item === 'string')
     : [];
-}
-
-/**
- * A replace (PUT) may not change an `immutable` attribute that has a value (RFC 7643 §2.2): a
- * different value is a 400 `mutability`; leaving it out keeps the stored value (a client cannot
- * clear it either), and re-sending it in another case where it is not case-exact keeps the stored
- * spelling. Returns the document to store.
- */
-export function keepImmutable(before: Json, after: Json, registry: SchemaRegistry): Json {
-  const result: Json = { ...after };
-  const schemas = [registry.coreSchemaOf('User'), ...registry.extensionSchemasOf('User')];
-  for (const schema of schemas) {
-    const isCore = schema.id === registry.coreSchemaOf('User').id;
-    const beforeContainer = isCore ? before : before[schema.id];
-    if (!isRecord(beforeContainer)) continue;
-    for (const attribute of schema.attributes) {
-      if (attribute.mutability !== 'immutable') continue;
-      const old = beforeContainer[attribute.name];
-      if (old === undefined) continue;
-      const container = isCore ? result : result[schema.id];
-      const sent = isRecord(container) ? container[attribute.name] : undefined;
-      const path = isCore ? attribute.name : `${schema.id}:${attribute.name}`;
-      if (sent !== undefined && !sameValue(attribute, old, sent)) {
-        throw new ScimError(
-          400,
-          `Attribute ${JSON.stringify(path)} is immutable and already has a value`,
-          ScimType.Mutability,
-        );
-      }
-      if (isCore) {
-        result[attribute.name] = old;
-        continue;
-      }
-      result[schema.id] = { ...(isRecord(container) ? container : {}), [attribute.name]: old };
-      const listed = stringList(result[SCHEMAS]);
-      if (!listed.some((urn) => urn.toLowerCase() === schema.id.toLowerCase())) {
-        result[SCHEMAS] = [...listed, schema.id];
-      }
-    }
-  }
-  return result;
 }

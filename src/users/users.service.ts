@@ -26,6 +26,11 @@ import { ResourceProjection } from '../scim/list/projection.js';
 import { normalizePatchRequest } from '../scim/patch/entra/index.js';
 import { applyPatch } from '../scim/patch/engine.js';
 import { canonicalizeResource } from '../scim/resource/canonical-resource.js';
+import {
+  attributePaths,
+  changedPaths,
+  keepImmutable,
+} from '../scim/resource/document-attributes.js';
 import type { SchemaRegistry } from '../scim/schema/registry.js';
 import {
   ScimSchemaRegistryService,
@@ -35,15 +40,7 @@ import type { StoredScimSchemaSettings } from '../tenants/tenants.repository.js'
 import { hashPassword } from './password-hash.js';
 import { UsersStatistics } from './users-statistics.js';
 import { toScimUser, userLocation, storableDocument, type UserRecord } from './user-mapper.js';
-import {
-  attributePaths,
-  changedPaths,
-  keepImmutable,
-  linkedDocument,
-  primaryEmailOf,
-  splitPassword,
-  userColumns,
-} from './user-document.js';
+import { linkedDocument, primaryEmailOf, splitPassword, userColumns } from './user-document.js';
 import {
   USER_FILTER_COLUMNS,
   USER_FILTER_RELATIONS,
@@ -156,7 +153,7 @@ export class UsersService {
     }
     const passwordHash = password === undefined ? null : await hashPassword(password);
     const id = randomUUID();
-    const changed = attributePaths(columns.resource, registry);
+    const changed = attributePaths(columns.resource, registry, 'User');
     if (password !== undefined) changed.push('password');
     const audit = this.audit.statementWrite(this.auditWrite(tenantId, id, 'create', 201, changed));
     const user = await this.write(
@@ -217,7 +214,7 @@ export class UsersService {
       if (outcome.kind === 'inserted') {
         checkVerifiedDomains(columns.resource, verifiedDomainsOf(outcome.verifiedDomains));
         await this.record(manager, tenantId, outcome.user.id, 'create', 201, {
-          changed: withPassword(attributePaths(columns.resource, registry)),
+          changed: withPassword(attributePaths(columns.resource, registry, 'User')),
         });
         return outcome.user;
       }
@@ -292,9 +289,9 @@ export class UsersService {
 
     const user = await this.write(async (manager) => {
       const { user: current } = await this.locked(manager, tenantId, id, preconditions);
-      const columns = userColumns(keepImmutable(current.resource, sent, registry));
+      const columns = userColumns(keepImmutable(current.resource, sent, registry, 'User'));
       checkVerifiedDomains(columns.resource, verifiedDomainsOf(current.verifiedDomains));
-      const changed = changedPaths(current.resource, columns.resource, registry);
+      const changed = changedPaths(current.resource, columns.resource, registry, 'User');
       if (password !== undefined) changed.push('password');
       if (changed.length === 0) return current;
       const updated = await this.repository.update(manager, tenantId, id, columns, passwordHash);
@@ -443,7 +440,7 @@ export class UsersService {
       columns,
       passwordHash,
     );
-    const changed = changedPaths(candidate.resource, columns.resource, registry);
+    const changed = changedPaths(candidate.resource, columns.resource, registry, 'User');
     if (options.password) changed.push('password');
     await this.record(manager, tenantId, candidate.id, 'link', 201, { changed });
     return updated;
