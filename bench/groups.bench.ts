@@ -51,6 +51,11 @@ import {
   type LoadSummary,
   type RunningServer,
   type ScratchDatabase,
+  check,
+  mb,
+  pick,
+  reportVerdicts,
+  runBench,
 } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -152,12 +157,6 @@ interface LoadTiming {
   readonly cpu: CpuSplit;
 }
 
-const pick = <T>(values: readonly T[]): T => {
-  const value = values[Math.floor(Math.random() * values.length)];
-  if (value === undefined) throw new Error('nothing to pick from');
-  return value;
-};
-
 /** Query strings as Entra writes them: URL-encoded, spaces as `+`. */
 const encode = (value: string): string => encodeURIComponent(value).replace(/%20/g, '+');
 
@@ -190,12 +189,6 @@ const groupBody = (displayName: string, externalId: string): string =>
     displayName,
     meta: { resourceType: 'Group' },
   });
-
-class BenchFailure extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new BenchFailure(message);
-}
 
 type Call = (
   method: string,
@@ -430,8 +423,6 @@ async function timeLoad(
     cpu,
   };
 }
-
-const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
 
 const cores = (cpu: CpuSplit): string =>
   [cpu.server, cpu.postgres, cpu.loadGenerator, cpu.other].map((v) => v.toFixed(2)).join(' / ');
@@ -761,14 +752,7 @@ async function main(): Promise<number> {
 
     const failed = failures(measured, loads);
     const lines = verdicts(measured, loads, bare);
-    console.log('');
-    for (const line of failed) console.log(`FAIL  requests failed in ${line}`);
-    if (failed.length === 0) console.log('PASS  every request answered 2xx');
-    for (const line of lines) console.log(line);
-    if (server.logLineCount() > 0) {
-      console.log(`\nfirst server log lines:\n${server.logLines.slice(0, 10).join('\n')}`);
-    }
-    return failed.length > 0 || lines.some((line) => line.startsWith('FAIL')) ? 1 : 0;
+    return reportVerdicts(failed, lines, server);
   } finally {
     await sql.end().catch(() => undefined);
     await bareNest?.stop();
@@ -777,10 +761,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof BenchFailure ? `bench failed: ${error.message}` : error);
-    process.exit(1);
-  },
-);
+runBench(main);

@@ -375,3 +375,50 @@ export async function runLoad(options: autocannon.Options): Promise<LoadSummary>
     ),
   };
 }
+
+/** A random element. */
+export const pick = <T>(values: readonly T[]): T => {
+  const value = values[Math.floor(Math.random() * values.length)];
+  if (value === undefined) throw new Error('nothing to pick from');
+  return value;
+};
+
+/** MiB (as /proc reports them) → MB. */
+export const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
+
+/** A response checked before the load was not what it must be: the figures would mean nothing. */
+export class BenchFailure extends Error {}
+
+export function check(condition: unknown, message: string): asserts condition {
+  if (!condition) throw new BenchFailure(message);
+}
+
+/**
+ * Prints the verdicts (failed requests, then one PASS/FAIL line per target) and the server's
+ * first log lines; the exit code: 1 when a request failed or a target was missed.
+ */
+export function reportVerdicts(
+  failed: readonly string[],
+  lines: readonly string[],
+  server: RunningServer,
+): number {
+  console.log('');
+  for (const line of failed) console.log(`FAIL  requests failed in ${line}`);
+  if (failed.length === 0) console.log('PASS  every request answered 2xx');
+  for (const line of lines) console.log(line);
+  if (server.logLineCount() > 0) {
+    console.log(`\nfirst server log lines:\n${server.logLines.slice(0, 10).join('\n')}`);
+  }
+  return failed.length > 0 || lines.some((line) => line.startsWith('FAIL')) ? 1 : 0;
+}
+
+/** Runs a bench's `main` and exits with its code (1, with the reason, when it threw). */
+export function runBench(main: () => Promise<number>): void {
+  main().then(
+    (code) => process.exit(code),
+    (error: unknown) => {
+      console.error(error instanceof BenchFailure ? `bench failed: ${error.message}` : error);
+      process.exit(1);
+    },
+  );
+}

@@ -38,6 +38,11 @@ import {
   type LoadSummary,
   type RunningServer,
   type ScratchDatabase,
+  check,
+  mb,
+  pick,
+  reportVerdicts,
+  runBench,
 } from './support.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
@@ -212,12 +217,6 @@ interface Measured {
   readonly maintenance: string;
 }
 
-const pick = <T>(values: readonly T[]): T => {
-  const value = values[Math.floor(Math.random() * values.length)];
-  if (value === undefined) throw new Error('nothing to pick from');
-  return value;
-};
-
 /** Query strings as Entra writes them: URL-encoded, spaces as `+`. */
 const filterPath = (filter: string): string =>
   `/scim/v2/Users?filter=${encodeURIComponent(filter).replace(/%20/g, '+')}`;
@@ -278,12 +277,6 @@ function patchBody(n: number): {
     ],
   });
   return { body, familyName, displayName, email };
-}
-
-class BenchFailure extends Error {}
-
-function check(condition: unknown, message: string): asserts condition {
-  if (!condition) throw new BenchFailure(message);
 }
 
 /**
@@ -428,8 +421,6 @@ function maintenanceBetween(before: Map<string, number>, after: Map<string, numb
     .map(([key]) => key)
     .join(', ');
 }
-
-const mb = (mib: number): number => (mib * 1024 * 1024) / 1e6;
 
 function printTable(measured: readonly Measured[], bare: number): void {
   const row = (cells: readonly (string | number)[]): string =>
@@ -679,14 +670,7 @@ async function main(): Promise<number> {
 
     const failed = failures(measured);
     const lines = verdicts(measured, bare, peakRssMB);
-    console.log('');
-    for (const line of failed) console.log(`FAIL  requests failed in ${line}`);
-    if (failed.length === 0) console.log('PASS  every request answered 2xx');
-    for (const line of lines) console.log(line);
-    if (server.logLineCount() > 0) {
-      console.log(`\nfirst server log lines:\n${server.logLines.slice(0, 10).join('\n')}`);
-    }
-    return failed.length > 0 || lines.some((line) => line.startsWith('FAIL')) ? 1 : 0;
+    return reportVerdicts(failed, lines, server);
   } finally {
     await sql.end().catch(() => undefined);
     await bareNest?.stop();
@@ -695,10 +679,4 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
-  (code) => process.exit(code),
-  (error: unknown) => {
-    console.error(error instanceof BenchFailure ? `bench failed: ${error.message}` : error);
-    process.exit(1);
-  },
-);
+runBench(main);
