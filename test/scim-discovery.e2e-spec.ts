@@ -475,7 +475,7 @@ describe('SCIM discovery endpoints', () => {
           e: [extension],
         });
         expect(res.data).toBeNull();
-        expect(res.errors?.[0]?.extensions?.code).toBe('INVALID_INPUT');
+        expect(res.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
         expect(res.errors?.[0]?.message).toMatch(message);
       }
 

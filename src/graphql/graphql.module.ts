@@ -4,6 +4,7 @@ import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import { join } from 'node:path';
 import { AppConfig } from '../config/app-config.js';
+import { type GraphqlContext, RequestLoaders } from './loaders.js';
 
 /** Where the generated schema is written (committed; a test keeps it in step with the code). */
 export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
@@ -21,7 +22,11 @@ export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
         sortSchema: true,
         introspection: config.GRAPHQL_INTROSPECTION,
         playground: false,
-        context: ({ req, res }: { req: Request; res: Response }) => ({ req, res }),
+        context: ({ req, res }: { req: Request; res: Response }): GraphqlContext => ({
+          req,
+          res,
+          loaders: new RequestLoaders(),
+        }),
         formatError: (formatted) => {
           // Never leak stack traces.
           const { extensions, ...rest } = formatted;
