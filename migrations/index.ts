@@ -3,6 +3,8 @@ import { ScimUsers1795478400000 } from './1795478400000-scim-users.js';
 import { AuditEvents1795478460000 } from './1795478460000-audit-events.js';
 import { ApiTokensNotify1795478520000 } from './1795478520000-api-tokens-notify.js';
 import { ScimGroups1795478580000 } from './1795478580000-scim-groups.js';
+import { PlatformAdminTokens1795478640000 } from './1795478640000-platform-admin-tokens.js';
+import { ApiTokensRotation1795478700000 } from './1795478700000-api-tokens-rotation.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- <name>` appends new ones here. */
 export const MIGRATIONS = [
@@ -11,4 +13,6 @@ export const MIGRATIONS = [
   AuditEvents1795478460000,
   ApiTokensNotify1795478520000,
   ScimGroups1795478580000,
+  PlatformAdminTokens1795478640000,
+  ApiTokensRotation1795478700000,
 ];

@@ -54,6 +54,36 @@ describe('operator CLI (against DATABASE_URL)', () => {
     expect(refused.status).toBe(401);
   });
 
+  it('mints admin tokens for /graphql (platform-wide, or of one tenant) and revokes them', async () => {
+    const slug = uniqueSlug('cli-admin');
+    const tenant = cliJson<{ id: string }>(await runCli(['tenant', 'create', slug], env));
+    const platform = cliJson<{ id: string; tenantId: string | null; token: string }>(
+      await runCli(['admin-token', 'mint', '--label', 'bootstrap'], env),
+    );
+    expect(platform.tenantId).toBeNull();
+    const ofTenant = cliJson<{ id: string; tenantId: string | null; token: string }>(
+      await runCli(['admin-token', 'mint', slug, '--expires', '7d'], env),
+    );
+    expect(ofTenant.tenantId).toBe(tenant.id);
+
+    const tenantsSeenBy = async (token: string) => {
+      const res = await request(t.server)
+        .post('/graphql')
+        .set('Authorization', `Bearer ${token}`)
+        .send({ query: '{ tenants { id } }' });
+      return res.body as { data?: { tenants: Array<{ id: string }> } | null; errors?: unknown[] };
+    };
+    expect((await tenantsSeenBy(ofTenant.token)).data?.tenants).toEqual([{ id: tenant.id }]);
+    expect((await tenantsSeenBy(platform.token)).data?.tenants.length).toBeGreaterThan(1);
+
+    const revoked = cliJson<{ id: string; revokedAt: string | null }>(
+      await runCli(['admin-token', 'revoke', platform.id], env),
+    );
+    expect(revoked.revokedAt).not.toBeNull();
+    expect((await tenantsSeenBy(platform.token)).errors).toHaveLength(1);
+    expect((await tenantsSeenBy(ofTenant.token)).errors).toBeUndefined();
+  });
+
   it('reports errors as JSON on stderr with a non-zero exit code and nothing on stdout', async () => {
     const slug = uniqueSlug('clidup');
     cliJson(await runCli(['tenant', 'create', slug], env));

@@ -1,6 +1,7 @@
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { IS_PUBLIC } from '../src/common/public.decorator.js';
+import { MUTATION_AUDIT } from '../src/graphql/audited-mutation.decorator.js';
 import { useApp } from './support/app.js';
 
 const RESOLVER_TYPE = 'graphql:resolver_type';
@@ -92,5 +93,17 @@ describe('every route and resolver is guarded or explicitly public', () => {
       .filter(({ owner }) => Reflect.getMetadata(IS_PUBLIC, owner) === true)
       .map(({ owner }) => owner.name);
     expect([...new Set(publicOnes)].sort()).toEqual(['HealthController', 'MetricsController']);
+  });
+
+  it('every mutation carries @AuditedMutation (the audit interceptor refuses one that does not)', () => {
+    const mutations = handlers().filter(({ kind }) => kind === 'Mutation');
+    expect(mutations.length).toBeGreaterThan(5);
+    const unaudited = mutations
+      .filter(({ owner, method }) => {
+        const fn = (owner.prototype as Record<string, AnyFunction>)[method]!;
+        return Reflect.getMetadata(MUTATION_AUDIT, fn) === undefined;
+      })
+      .map(({ owner, method }) => `${owner.name}.${method}`);
+    expect(unaudited).toEqual([]);
   });
 });

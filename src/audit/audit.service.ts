@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
 import { isIP } from 'node:net';
-import type { EntityManager, QueryRunner } from 'typeorm';
+import { DataSource, type EntityManager, type QueryRunner } from 'typeorm';
 import { type AuditRequest, currentAuditRequest } from './audit-context.js';
 import { AuditWriter } from './audit-writer.js';
 import { AuditRepository, auditInsertParams } from './audit.repository.js';
@@ -78,7 +78,13 @@ export class AuditService {
   constructor(
     private readonly repository: AuditRepository,
     private readonly writer: AuditWriter,
+    private readonly dataSource: DataSource,
   ) {}
+
+  /** Pass as `manager` to {@link record} to insert the row now, on the pool, and wait for it. */
+  get immediate(): EntityManager {
+    return this.dataSource.manager;
+  }
 
   /**
    * Records a successful SCIM write inside the caller's transaction (`manager` from

@@ -9,7 +9,8 @@ import { TokensService } from './tokens.service.js';
 
 /**
  * Guards the admin API (GraphQL): the platform admin token from `ADMIN_TOKEN` (compared in
- * constant time) or a minted admin token. SCIM tokens never pass.
+ * constant time), a minted platform-admin token, or a minted tenant-admin token. SCIM tokens
+ * never pass.
  */
 @Injectable()
 export class AdminGuard implements CanActivate {
@@ -36,12 +37,7 @@ export class AdminGuard implements CanActivate {
       req.adminPrincipal = { kind: 'platform', tokenId: null };
       return true;
     }
-    const authenticated = await this.tokens.authenticate('admin', token);
-    req.adminPrincipal = {
-      kind: 'tenant',
-      tenantId: authenticated.tenantId,
-      tokenId: authenticated.tokenId,
-    };
+    req.adminPrincipal = await this.tokens.authenticateAdmin(token);
     return true;
   }
 }

@@ -49,6 +49,10 @@ export class ApiTokenEntity {
   @Column('timestamptz', { name: 'last_used_at', nullable: true })
   lastUsedAt!: Date | null;
 
+  /** The token that replaced this one (`rotateScimToken`); null unless rotated. */
+  @Column('uuid', { name: 'replaced_by', nullable: true })
+  replacedBy!: string | null;
+
   @ManyToOne(() => TenantEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'tenant_id', foreignKeyConstraintName: 'api_tokens_tenant_fkey' })
   tenant?: Relation<TenantEntity>;

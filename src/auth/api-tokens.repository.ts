@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
 import { ApiTokenEntity, type TokenKind } from './api-token.entity.js';
 
@@ -10,6 +10,16 @@ export interface TokenState {
   readonly lastUsedAt: Date | null;
   readonly identityId: string | null;
 }
+
+/** A token row to insert (the database sets creation time; nothing is revoked or used yet). */
+export type NewApiToken = Omit<
+  ApiTokenEntity,
+  'tenantId' | 'createdAt' | 'revokedAt' | 'lastUsedAt' | 'replacedBy'
+>;
+
+export type RotateResult =
+  | { readonly ok: true; readonly previous: ApiTokenEntity; readonly next: ApiTokenEntity }
+  | { readonly ok: false; readonly reason: 'not-found' | 'revoked' | 'rotated' | 'expired' };
 
 /** Queries on `api_tokens`; each takes the tenant id first. */
 @Injectable()
@@ -22,10 +32,49 @@ export class ApiTokensRepository {
 
   async insert(
     tenantId: string,
-    token: Omit<ApiTokenEntity, 'tenantId' | 'createdAt' | 'revokedAt' | 'lastUsedAt'>,
+    token: NewApiToken,
+    manager: EntityManager = this.dataSource.manager,
   ): Promise<ApiTokenEntity> {
-    await this.repo.insert({ ...token, tenantId });
-    return this.repo.findOneByOrFail({ tenantId, id: token.id });
+    const repo = manager.getRepository(ApiTokenEntity);
+    await repo.insert({ ...token, tenantId });
+    return repo.findOneByOrFail({ tenantId, id: token.id });
+  }
+
+  /**
+   * Rotation, in one transaction: locks the old token's row, inserts its successor, and brings
+   * the old token's expiry forward to `now + overlapMs` (never later than it was), pointing it at
+   * the successor. Returns why it could not when the old token is not an active SCIM token.
+   */
+  async rotate(
+    tenantId: string,
+    id: string,
+    successor: NewApiToken,
+    overlapMs: number,
+  ): Promise<RotateResult> {
+    return this.dataSource.transaction(async (manager) => {
+      const repo = manager.getRepository(ApiTokenEntity);
+      const old = await repo.findOne({
+        where: { tenantId, id },
+        lock: { mode: 'pessimistic_write' },
+      });
+      if (!old || old.kind !== 'scim') return { ok: false, reason: 'not-found' };
+      if (old.revokedAt) return { ok: false, reason: 'revoked' };
+      if (old.replacedBy) return { ok: false, reason: 'rotated' };
+      const [{ expired } = { expired: true }] = await manager.query<Array<{ expired: boolean }>>(
+        'SELECT $1::timestamptz <= now() AS expired',
+        [old.expiresAt],
+      );
+      if (expired) return { ok: false, reason: 'expired' };
+      const next = await this.insert(tenantId, successor, manager);
+      await manager.query(
+        `UPDATE api_tokens
+            SET expires_at = LEAST(expires_at, now() + $3::int * interval '1 millisecond'),
+                replaced_by = $4
+          WHERE tenant_id = $1 AND id = $2`,
+        [tenantId, id, overlapMs, next.id],
+      );
+      return { ok: true, previous: await repo.findOneByOrFail({ tenantId, id }), next };
+    });
   }
 
   /** Hot path (every authenticated request): a primary-key lookup as a named prepared statement. */

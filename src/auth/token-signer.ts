@@ -12,14 +12,28 @@ const ALGORITHM = 'HS256';
 /** Verified tokens remembered per process (by SHA-256 of the token, never the token itself). */
 const VERIFIED_CACHE_SIZE = 10_000;
 
-/** What a Muster token carries. `jti` is the `api_tokens` row id. */
-export interface TokenClaims {
-  readonly jti: string;
-  readonly tenantId: string;
-  readonly identityId: string | null;
-  readonly kind: TokenKind;
-  readonly expiresAt: Date;
-}
+/** What a token is for: SCIM, one tenant's admin API, or the admin API of every tenant. */
+export type SignedKind = TokenKind | 'platform';
+
+/**
+ * What a Muster token carries. `jti` is the `api_tokens` row id (`platform_admin_tokens` for
+ * platform tokens, which carry no tenant).
+ */
+export type TokenClaims =
+  | {
+      readonly jti: string;
+      readonly tenantId: string;
+      readonly identityId: string | null;
+      readonly kind: TokenKind;
+      readonly expiresAt: Date;
+    }
+  | {
+      readonly jti: string;
+      readonly tenantId: null;
+      readonly identityId: null;
+      readonly kind: 'platform';
+      readonly expiresAt: Date;
+    };
 
 export type VerifyResult =
   | { readonly ok: true; readonly claims: TokenClaims }
@@ -49,7 +63,7 @@ export class TokenSigner {
   sign(claims: TokenClaims): Promise<string> {
     return (
       new SignJWT({
-        tid: claims.tenantId,
+        ...(claims.tenantId ? { tid: claims.tenantId } : {}),
         kind: claims.kind,
         ...(claims.identityId ? { sub: claims.identityId } : {}),
       })
@@ -93,9 +107,16 @@ export class TokenSigner {
 
 function claimsOf(payload: Record<string, unknown>): TokenClaims | undefined {
   const { jti, tid, sub, kind, exp } = payload;
-  if (!isUuid(jti) || !isUuid(tid) || (sub !== undefined && !isUuid(sub))) return undefined;
-  if ((kind !== 'scim' && kind !== 'admin') || typeof exp !== 'number') return undefined;
-  return { jti, tenantId: tid, identityId: sub ?? null, kind, expiresAt: new Date(exp * 1000) };
+  if (!isUuid(jti) || typeof exp !== 'number') return undefined;
+  const expiresAt = new Date(exp * 1000);
+  if (kind === 'platform') {
+    return tid === undefined && sub === undefined
+      ? { jti, tenantId: null, identityId: null, kind, expiresAt }
+      : undefined;
+  }
+  if (!isUuid(tid) || (sub !== undefined && !isUuid(sub))) return undefined;
+  if (kind !== 'scim' && kind !== 'admin') return undefined;
+  return { jti, tenantId: tid, identityId: sub ?? null, kind, expiresAt };
 }
 
 function localKey(dataDir: string): string {

@@ -25,6 +25,10 @@ export const USAGE = `usage: npm run cli --silent -- <command>
                                           mint a SCIM token (printed once)
   token list <tenant-slug>                list a tenant's SCIM tokens
   token revoke <token-id>                 revoke a SCIM token
+  admin-token mint [<tenant-slug>] [--label L] [--expires 30d]
+                                          mint a /graphql admin token of one tenant, or of
+                                          every tenant without a slug (printed once)
+  admin-token revoke <token-id>           revoke an admin token
   migration run | revert | show           apply, undo the last, or list migrations
   migration generate <name>               write a migration for entity changes
   purge-deleted-users                     purge users deleted longer than their tenant's retention`;
@@ -72,6 +76,24 @@ export async function runCommand(
     }
     case 'token revoke':
       return tokenInfo(await tokens.revokeScimToken(required(arg, 'token-id')));
+    case 'admin-token mint': {
+      const tenantId = arg ? (await tenants.getBySlug(arg)).id : null;
+      const minted = await tokens.mintAdminToken({
+        tenantId,
+        label: command.options.label,
+        expiresIn: command.options.expires,
+      });
+      return {
+        id: minted.info.id,
+        tenantId: minted.info.tenantId,
+        token: minted.token,
+        expiresAt: minted.info.expiresAt,
+      };
+    }
+    case 'admin-token revoke': {
+      const revoked = await tokens.revokeAdminToken(required(arg, 'token-id'));
+      return { id: revoked.id, tenantId: revoked.tenantId, revokedAt: revoked.revokedAt };
+    }
     case 'migration run': {
       const applied = await runMigrations(app.get(DataSource));
       return { applied: applied.map((m) => m.name) };

@@ -100,6 +100,31 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PURGE_INTERVAL_MS: 'hourly' })).toThrow(/PURGE_INTERVAL_MS/);
   });
 
+  it('turns GraphQL introspection and the landing page off by default in production only', () => {
+    const key = { TOKEN_SIGNING_KEY: 'k'.repeat(32) };
+    const development = loadConfig({});
+    expect([development.graphqlIntrospection, development.graphqlLandingPage]).toEqual([
+      true,
+      true,
+    ]);
+    const production = loadConfig({ NODE_ENV: 'production', ...key });
+    expect([production.graphqlIntrospection, production.graphqlLandingPage]).toEqual([
+      false,
+      false,
+    ]);
+    const opened = loadConfig({
+      NODE_ENV: 'production',
+      GRAPHQL_INTROSPECTION: 'true',
+      GRAPHQL_LANDING_PAGE: 'on',
+      ...key,
+    });
+    expect([opened.graphqlIntrospection, opened.graphqlLandingPage]).toEqual([true, true]);
+    const closed = loadConfig({ GRAPHQL_INTROSPECTION: 'false', GRAPHQL_LANDING_PAGE: '' });
+    expect([closed.graphqlIntrospection, closed.graphqlLandingPage]).toEqual([false, true]);
+    expect(loadConfig({})).toMatchObject({ GRAPHQL_MAX_DEPTH: 10, GRAPHQL_MAX_COMPLEXITY: 5000 });
+    expect(() => loadConfig({ GRAPHQL_MAX_DEPTH: '1' })).toThrow(/GRAPHQL_MAX_DEPTH/);
+  });
+
   it('requires TOKEN_SIGNING_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SIGNING_KEY/);
     expect(

@@ -134,9 +134,36 @@ export class AppConfig {
   @Max(600_000)
   SHUTDOWN_TIMEOUT_MS = 10_000;
 
+  /** GraphQL introspection. Unset: on, except in production (the schema is committed as schema.gql). */
+  @Transform(emptyToUndefined)
   @Transform(toBoolean)
+  @IsOptional()
   @IsBoolean()
-  GRAPHQL_INTROSPECTION = true;
+  GRAPHQL_INTROSPECTION?: boolean;
+
+  /** The Apollo Sandbox landing page on `GET /graphql`. Unset: on, except in production. */
+  @Transform(emptyToUndefined)
+  @Transform(toBoolean)
+  @IsOptional()
+  @IsBoolean()
+  GRAPHQL_LANDING_PAGE?: boolean;
+
+  /** Deepest selection a GraphQL operation may nest (fragments count as their fields). */
+  @Transform(toInt)
+  @IsInt()
+  @Min(2)
+  @Max(50)
+  GRAPHQL_MAX_DEPTH = 10;
+
+  /**
+   * Highest complexity a GraphQL operation may have: one per field, and a connection field costs
+   * its nodes' fields once per node it may return (`first`, else the default page of 20).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(1_000_000)
+  GRAPHQL_MAX_COMPLEXITY = 5_000;
 
   /**
    * Most resources in one SCIM list page: a larger `count` is capped to it, and ServiceProviderConfig
@@ -190,6 +217,14 @@ export class AppConfig {
 
   get isProduction(): boolean {
     return this.NODE_ENV === 'production';
+  }
+
+  get graphqlIntrospection(): boolean {
+    return this.GRAPHQL_INTROSPECTION ?? !this.isProduction;
+  }
+
+  get graphqlLandingPage(): boolean {
+    return this.GRAPHQL_LANDING_PAGE ?? !this.isProduction;
   }
 }
 

@@ -68,6 +68,11 @@ export class TenantsService {
     return tenant;
   }
 
+  /** Whether a tenant with this id exists (any text: a non-UUID is simply not one). */
+  async exists(id: string): Promise<boolean> {
+    return isUuid(id) && (await this.tenants.findById(id)) !== null;
+  }
+
   async getBySlug(slug: string): Promise<TenantEntity> {
     const tenant = await this.tenants.findBySlug(slug);
     if (!tenant) throw notFound(`tenant "${slug}"`);

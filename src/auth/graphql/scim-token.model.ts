@@ -5,11 +5,32 @@ import type { ApiTokenEntity } from '../api-token.entity.js';
 @ObjectType('ScimTokenInfo', { description: 'A SCIM token as stored: never the token itself.' })
 export class ScimTokenInfoModel {
   @Field(() => ID) id!: string;
+  @Field(() => ID) tenantId!: string;
   @Field() label!: string;
   @Field() createdAt!: Date;
   @Field() expiresAt!: Date;
   @Field(() => Date, { nullable: true }) lastUsedAt!: Date | null;
   @Field(() => Date, { nullable: true }) revokedAt!: Date | null;
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The token that replaced this one (rotateScimToken); it expires after the overlap.',
+  })
+  replacedBy!: string | null;
+}
+
+@ObjectType('RotatedScimToken')
+export class RotatedScimTokenModel {
+  @Field({ description: 'The new bearer token. Shown once; Muster does not keep it.' })
+  token!: string;
+
+  @Field(() => ScimTokenInfoModel, { description: 'The new token.' })
+  info!: ScimTokenInfoModel;
+
+  @Field(() => ScimTokenInfoModel, {
+    description: 'The old token: it keeps working until its expiresAt (the end of the overlap).',
+  })
+  previous!: ScimTokenInfoModel;
 }
 
 @ObjectType('MintedScimToken')
@@ -42,6 +63,8 @@ export class MintScimTokenInput {
 
 export const toScimTokenInfo = (token: ApiTokenEntity): ScimTokenInfoModel => ({
   id: token.id,
+  tenantId: token.tenantId,
+  replacedBy: token.replacedBy,
   label: token.label,
   createdAt: token.createdAt,
   expiresAt: token.expiresAt,

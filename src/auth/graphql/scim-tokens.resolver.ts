@@ -1,12 +1,14 @@
+import { AuditedMutation, stringAt } from '../../graphql/audited-mutation.decorator.js';
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../admin.guard.js';
 import { assertTenantAccess, CurrentAdmin } from '../current-admin.decorator.js';
 import type { AdminPrincipal } from '../principal.js';
-import { TokensService } from '../tokens.service.js';
+import { ROTATION_OVERLAP_DEFAULT, TokensService } from '../tokens.service.js';
 import {
   MintedScimTokenModel,
   MintScimTokenInput,
+  RotatedScimTokenModel,
   ScimTokenInfoModel,
   toScimTokenInfo,
 } from './scim-token.model.js';
@@ -16,6 +18,13 @@ import {
 export class ScimTokensResolver {
   constructor(private readonly tokens: TokensService) {}
 
+  @AuditedMutation({
+    resourceType: 'ScimToken',
+    target: (args, result) => ({
+      tenantId: stringAt(args, 'input', 'tenantId'),
+      resourceId: stringAt(result, 'info', 'id'),
+    }),
+  })
   @Mutation(() => MintedScimTokenModel, {
     description:
       "Mints a SCIM token for the tenant's sys.scim identity (paste it into Entra as Secret Token).",
@@ -38,6 +47,13 @@ export class ScimTokensResolver {
     return (await this.tokens.listScimTokens(tenantId)).map(toScimTokenInfo);
   }
 
+  @AuditedMutation({
+    resourceType: 'ScimToken',
+    target: (args, result) => ({
+      tenantId: stringAt(result, 'tenantId'),
+      resourceId: stringAt(args, 'id'),
+    }),
+  })
   @Mutation(() => ScimTokenInfoModel, {
     description: 'Revokes a SCIM token; it fails on its next request.',
   })
@@ -47,5 +63,31 @@ export class ScimTokensResolver {
   ): Promise<ScimTokenInfoModel> {
     const scope = admin.kind === 'tenant' ? admin.tenantId : undefined;
     return toScimTokenInfo(await this.tokens.revokeScimToken(id, scope));
+  }
+
+  @AuditedMutation({
+    resourceType: 'ScimToken',
+    target: (args, result) => ({
+      tenantId: stringAt(result, 'info', 'tenantId'),
+      resourceId: stringAt(args, 'id'),
+    }),
+  })
+  @Mutation(() => RotatedScimTokenModel, {
+    description:
+      'Rotates a SCIM token: a new token now, while the old one keeps working for the overlap (30s, 90min, 24h, 7d; default 24h, at most 30d) and then expires.',
+  })
+  async rotateScimToken(
+    @CurrentAdmin() admin: AdminPrincipal,
+    @Args('id', { type: () => ID }) id: string,
+    @Args('overlap', { nullable: true, defaultValue: ROTATION_OVERLAP_DEFAULT })
+    overlap: string,
+  ): Promise<RotatedScimTokenModel> {
+    const scope = admin.kind === 'tenant' ? admin.tenantId : undefined;
+    const rotated = await this.tokens.rotateScimToken(id, overlap, scope);
+    return {
+      token: rotated.token,
+      info: toScimTokenInfo(rotated.info),
+      previous: toScimTokenInfo(rotated.previous),
+    };
   }
 }

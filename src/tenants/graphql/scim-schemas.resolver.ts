@@ -1,3 +1,4 @@
+import { AuditedMutation } from '../../graphql/audited-mutation.decorator.js';
 import { ParseArrayPipe, UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../../auth/admin.guard.js';
@@ -36,6 +37,7 @@ export class ScimSchemasResolver {
     return toScimSchemaSettingsModel(tenantId, settings, SchemaRegistry.builtIn());
   }
 
+  @AuditedMutation({ resourceType: 'TenantSettings' })
   @Mutation(() => ScimSchemaSettingsModel, {
     description:
       "Replaces the tenant's custom SCIM extensions (served at /Schemas and /ResourceTypes). An invalid definition is refused and nothing is stored.",
@@ -54,6 +56,7 @@ export class ScimSchemasResolver {
     return toScimSchemaSettingsModel(tenantId, settings, SchemaRegistry.builtIn());
   }
 
+  @AuditedMutation({ resourceType: 'TenantSettings' })
   @Mutation(() => ScimSchemaSettingsModel, {
     description:
       'Strict: resources listing a schema URN the tenant does not serve are refused (invalidValue). Lenient (default): such URNs are stored and returned as sent.',

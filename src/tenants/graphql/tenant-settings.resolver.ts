@@ -1,3 +1,4 @@
+import { AuditedMutation } from '../../graphql/audited-mutation.decorator.js';
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../../auth/admin.guard.js';
@@ -24,6 +25,7 @@ export class TenantSettingsResolver {
     return toTenantSettingsModel(tenantId, await this.settings.get(tenantId));
   }
 
+  @AuditedMutation({ resourceType: 'TenantSettings' })
   @Mutation(() => TenantSettingsModel, {
     description:
       "Changes some of the tenant's settings (a left-out field stays, null restores the default) and returns them all. An invalid value is refused and nothing is stored.",

@@ -1,3 +1,4 @@
+import { AuditedMutation, stringAt } from '../../graphql/audited-mutation.decorator.js';
 import { UseGuards } from '@nestjs/common';
 import { Args, ID, Mutation, Query, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../../auth/admin.guard.js';
@@ -27,6 +28,13 @@ export class TenantsResolver {
     return (await this.service.list()).map(toTenantModel);
   }
 
+  @AuditedMutation({
+    resourceType: 'Tenant',
+    target: (_args, result) => {
+      const id = stringAt(result, 'id');
+      return { tenantId: id, resourceId: id };
+    },
+  })
   @Mutation(() => TenantModel, {
     description: 'Creates a tenant and its sys.scim identity (platform admin).',
   })
@@ -38,6 +46,7 @@ export class TenantsResolver {
     return toTenantModel(await this.service.create(input));
   }
 
+  @AuditedMutation({ resourceType: 'ServiceIdentity' })
   @Mutation(() => [ServiceIdentityModel], {
     description: "Recreates the tenant's missing system identities (sys.scim). Idempotent.",
   })
