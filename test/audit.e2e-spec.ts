@@ -247,21 +247,39 @@ describe('audit trail of SCIM requests', () => {
     expect((await after.req).status).toBe(200);
   });
 
-  it('a malformed body sent with a revoked token leaves no row (no tenant can be vouched for)', async () => {
+  it("requests with a dead token of a tenant (revoked, expired) go to that tenant's log", async () => {
     const other = await tenantWithToken(t.server);
     await graphql(t.server, ADMIN_TOKEN, 'mutation($id: ID!) { revokeScimToken(id: $id) { id } }', {
       id: other.tokenId,
     });
-    const requestId = `e2e-revoked-${randomUUID()}`;
-    const res = await request(t.server)
+    const refusedId = `e2e-revoked-${randomUUID()}`;
+    const refused = await request(t.server)
+      .get('/scim/v2/Users')
+      .set('Authorization', `Bearer ${other.token}`)
+      .set('X-Request-Id', refusedId);
+    expect(refused.status).toBe(401);
+    const malformedId = `e2e-revoked-body-${randomUUID()}`;
+    const malformed = await request(t.server)
       .post('/scim/v2/Users')
       .set('Authorization', `Bearer ${other.token}`)
-      .set('X-Request-Id', requestId)
+      .set('X-Request-Id', malformedId)
       .set('Content-Type', 'application/scim+json')
       .send('{');
-    expect(res.status).toBe(400);
-    await auditRows(t.server, t.db, tenant, requestId);
-    expect(await rowsAnywhere(t.db, requestId)).toBe(0);
+    expect(malformed.status).toBe(400);
+    await t.app.get(AuditService).flush();
+    expect(await rowsOf(t.db, other.tenantId, refusedId)).toMatchObject([
+      {
+        status: 401,
+        token_id: other.tokenId,
+        detail: 'the token has been revoked',
+        resource_type: 'User',
+        operation: 'list',
+      },
+    ]);
+    expect(await rowsOf(t.db, other.tenantId, malformedId)).toMatchObject([
+      { status: 400, token_id: other.tokenId, operation: 'create' },
+    ]);
+    expect(await rowsAnywhere(t.db, refusedId)).toBe(1);
   });
 
   it('many concurrent requests each leave exactly one row (batched writes)', async () => {

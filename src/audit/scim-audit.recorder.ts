@@ -28,8 +28,9 @@ export const CLIENT_CLOSED_REQUEST = 499;
  *    write row committed with the change, it queues one row (reads, failures, rolled-back writes)
  *    with the status and the SCIM error's scimType/detail, off the response path.
  *
- * A request refused before the bearer guard ran is attributed to its tenant by checking its
- * token then; a request without a valid token (401) has no tenant and is logged instead.
+ * A request refused before or by the bearer guard goes to the tenant of its token when this server
+ * signed that token and its row exists (valid, revoked, expired or rotated out); without such a
+ * token there is no tenant to vouch for, and the request is logged instead.
  */
 @Injectable()
 export class ScimAuditRecorder {
@@ -132,26 +133,27 @@ export class ScimAuditRecorder {
       this.audit.recordRequest(request, { ...principal, ...outcome });
       return;
     }
-    const token = status === 401 ? undefined : bearerToken(req.headers);
+    const token = bearerToken(req.headers);
     if (!token) {
       this.unattributed(request, outcome.status, outcome.detail);
       return;
     }
-    // Refused before the guard ran (body parser, media type): whose token was it?
+    // Refused before or by the guard (body parser, media type, a dead token): whose token was it?
+    // A token this server signed for a tenant whose row exists, valid or not (revoked, expired,
+    // rotated out): that tenant's log shows the request, which is how an admin sees that Entra
+    // still calls with a dead token.
     this.audit.track(
-      this.tokens.authenticate('scim', token).then(
-        (authenticated) =>
-          this.audit.recordRequest(request, {
-            tenantId: authenticated.tenantId,
-            tokenId: authenticated.tokenId,
-            ...outcome,
-          }),
+      this.tokens.ownerOfScimToken(token).then(
+        (owner) =>
+          owner
+            ? this.audit.recordRequest(request, { ...owner, ...outcome })
+            : this.unattributed(request, outcome.status, outcome.detail),
         () => this.unattributed(request, outcome.status, outcome.detail),
       ),
     );
   }
 
-  /** No valid token, so no tenant to file the row under: the log keeps a (redacted) trace. */
+  /** No tenant to file the row under: the log keeps a (redacted) trace. */
   private unattributed(request: AuditRequest, status: number, detail: string | null): void {
     const { init } = request;
     this.logger.warn(
@@ -164,7 +166,7 @@ export class ScimAuditRecorder {
         clientIp: init.clientIp,
         userAgent: init.userAgent,
       },
-      'SCIM request without a valid token: no tenant, so no audit row',
+      'SCIM request without a token of a known tenant: no audit row',
     );
   }
 }

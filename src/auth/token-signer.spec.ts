@@ -31,7 +31,11 @@ describe('TokenSigner', () => {
     await new Promise((resolve) =>
       setTimeout(resolve, shortLived.expiresAt.getTime() - Date.now() + 50),
     );
-    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    expect(await signer.verify(token)).toEqual({
+      ok: false,
+      reason: 'expired',
+      claims: shortLived,
+    });
   });
 
   it('does not let a tampered copy of a remembered token through', async () => {
@@ -75,7 +79,31 @@ describe('TokenSigner', () => {
         jwtid: claims.jti,
       },
     );
-    expect(await signer.verify(token)).toEqual({ ok: false, reason: 'expired' });
+    // The signature is genuine, so the claims are given (to file the refusal under the tenant).
+    expect(await signer.verify(token)).toEqual({
+      ok: false,
+      reason: 'expired',
+      claims: { ...claims, identityId: null, expiresAt: expect.any(Date) as Date },
+    });
+    const forged = jwt.sign(
+      { tid: claims.tenantId, kind: 'scim', exp: Math.floor(Date.now() / 1000) - 5 },
+      'another key that is long enough to sign with',
+      { algorithm: 'HS256', issuer: 'muster', jwtid: claims.jti },
+    );
+    expect(await signer.verify(forged)).toEqual({ ok: false, reason: 'invalid' });
+  });
+
+  it('signs and verifies platform tokens, which carry no tenant', async () => {
+    const platform = {
+      jti: randomUUID(),
+      tenantId: null,
+      identityId: null,
+      kind: 'platform' as const,
+      expiresAt: new Date(Math.floor(Date.now() / 1000 + 3600) * 1000),
+    };
+    const token = await signer.sign(platform);
+    expect(jwt.decode(token)).not.toHaveProperty('tid');
+    expect(await signer.verify(token)).toEqual({ ok: true, claims: platform });
   });
 
   it.each([

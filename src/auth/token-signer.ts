@@ -37,7 +37,9 @@ export type TokenClaims =
 
 export type VerifyResult =
   | { readonly ok: true; readonly claims: TokenClaims }
-  | { readonly ok: false; readonly reason: 'expired' | 'invalid' };
+  /** Signed by this server, but past its `exp`: the claims are genuine, the token is not valid. */
+  | { readonly ok: false; readonly reason: 'expired'; readonly claims?: TokenClaims }
+  | { readonly ok: false; readonly reason: 'invalid' };
 
 /**
  * Signs and verifies Muster tokens (HS256 JWTs, with `jose`). The key is `TOKEN_SIGNING_KEY`;
@@ -83,7 +85,7 @@ export class TokenSigner {
     if (known) {
       return known.expiresAt.getTime() > Date.now()
         ? { ok: true, claims: known }
-        : { ok: false, reason: 'expired' };
+        : { ok: false, reason: 'expired', claims: known };
     }
     let payload: Record<string, unknown>;
     try {
@@ -93,7 +95,10 @@ export class TokenSigner {
         requiredClaims: ['jti', 'exp'],
       }));
     } catch (error) {
-      return { ok: false, reason: error instanceof errors.JWTExpired ? 'expired' : 'invalid' };
+      if (!(error instanceof errors.JWTExpired)) return { ok: false, reason: 'invalid' };
+      // jose checks the signature before the claims: an expired token's payload is genuine.
+      const claims = claimsOf(error.payload);
+      return claims ? { ok: false, reason: 'expired', claims } : { ok: false, reason: 'invalid' };
     }
     const claims = claimsOf(payload);
     if (!claims) return { ok: false, reason: 'invalid' };

@@ -257,6 +257,22 @@ export class TokensService {
   }
 
   /**
+   * Whose SCIM token a refused request presented: a token this server signed for a tenant whose
+   * row exists, valid or not (revoked, expired or rotated out), so that the refusal goes to that
+   * tenant's audit log (Entra keeps calling with a dead token until an admin replaces it).
+   * Undefined for anything forged, malformed, or unknown.
+   */
+  async ownerOfScimToken(
+    token: string,
+  ): Promise<{ tenantId: string; tokenId: string } | undefined> {
+    const verified = await this.signer.verify(token);
+    const claims = verified.ok || verified.reason === 'expired' ? verified.claims : undefined;
+    if (!claims || claims.kind !== 'scim' || claims.tenantId === null) return undefined;
+    const state = await this.tokens.state(claims.tenantId, claims.jti, 'scim');
+    return state ? { tenantId: claims.tenantId, tokenId: claims.jti } : undefined;
+  }
+
+  /**
    * Checks a minted admin token: a tenant-admin token (its tenant only) or a platform-admin token
    * (every tenant). Same checks as {@link authenticate}; platform token rows are read every time.
    */
