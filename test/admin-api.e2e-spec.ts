@@ -1,6 +1,6 @@
 import request from 'supertest';
 import { AuditService } from '../src/audit/audit.service.js';
-import { PLATFORM_AUDIT_TENANT } from '../src/graphql/mutation-audit.interceptor.js';
+import { PLATFORM_AUDIT_TENANT_ID } from '../src/audit/audit.types.js';
 import { ADMIN_TOKEN, graphql, tenantWithToken, uniqueSlug, useApp } from './support/app.js';
 
 const MINT_ADMIN = `mutation($input: MintAdminTokenInput!) {
@@ -361,7 +361,7 @@ describe('admin API: admin tokens, SCIM token rotation, mutation audit, guard ra
       const rows = await t.db.query<AuditRow[]>(
         `SELECT operation, resource_id FROM audit_events
           WHERE tenant_id = $1 AND resource_id = $2`,
-        [PLATFORM_AUDIT_TENANT, minted.info.id],
+        [PLATFORM_AUDIT_TENANT_ID, minted.info.id],
       );
       expect(rows).toEqual([{ operation: 'mintAdminToken', resource_id: minted.info.id }]);
     });

@@ -1,9 +1,14 @@
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { lexicographicSortSchema, printSchema } from 'graphql';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { DataSource } from 'typeorm';
 import { SCHEMA_FILE } from '../src/graphql/graphql.module.js';
 import { useApp } from './support/app.js';
+
+const SCHEMA_HEADER = `# ------------------------------------------------------
+# THIS FILE WAS AUTOMATICALLY GENERATED (DO NOT MODIFY)
+# ------------------------------------------------------
+`;
 
 describe('schemas stay in step with the code', () => {
   const t = useApp();
@@ -20,11 +25,21 @@ describe('schemas stay in step with the code', () => {
 
   it('the committed schema.gql is the schema the code serves', () => {
     const { schema } = t.app.get(GraphQLSchemaHost);
+    const served = printSchema(lexicographicSortSchema(schema)).trim();
+    // `UPDATE_SCHEMA=1` rewrites the file instead (then review the diff and commit it).
+    if (process.env.UPDATE_SCHEMA === '1') {
+      writeFileSync(
+        SCHEMA_FILE,
+        `${SCHEMA_HEADER}
+${served}
+`,
+      );
+    }
     const committed = readFileSync(SCHEMA_FILE, 'utf8')
       .split('\n')
       .filter((line) => !line.startsWith('#'))
       .join('\n')
       .trim();
-    expect(printSchema(lexicographicSortSchema(schema)).trim()).toBe(committed);
+    expect(served).toBe(committed);
   });
 });

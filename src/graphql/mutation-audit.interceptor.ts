@@ -11,6 +11,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { performance } from 'node:perf_hooks';
 import { catchError, from, mergeMap, type Observable, throwError } from 'rxjs';
 import { AuditService } from '../audit/audit.service.js';
+import { PLATFORM_AUDIT_TENANT_ID } from '../audit/audit.types.js';
 import { summarizeRequest } from '../audit/request-summary.js';
 import type { AdminPrincipal, AuthenticatedRequest } from '../auth/principal.js';
 import { classifyError } from '../common/http-status.js';
@@ -26,19 +27,13 @@ import {
 import { graphqlCode } from './graphql-error.js';
 
 /**
- * Where audit rows of platform-level actions go (minting or revoking a platform admin token, a
- * platform admin's failed call on a tenant that does not exist): not a tenant, the nil UUID.
- * Platform admins read them with `auditEvents(tenantId: "00000000-0000-0000-0000-000000000000")`.
- */
-export const PLATFORM_AUDIT_TENANT = '00000000-0000-0000-0000-000000000000';
-
-/**
  * Leaves one audit row per GraphQL mutation, successful or not (channel `graphql`, operation =
  * the mutation's name, actor = the admin token's id, null for the bootstrap ADMIN_TOKEN).
  *
  * The row is written after the mutation and before its answer leaves: a client that got an answer
  * can find the row. A tenant admin's rows always go to its own tenant; a platform admin's to the
- * tenant the mutation acted on (the platform audit tenant when there is none).
+ * tenant the mutation acted on, else to the platform audit tenant (PLATFORM_AUDIT_TENANT_ID: minting
+ * a platform token, a failed call naming a tenant that does not exist).
  */
 @Injectable()
 export class MutationAuditInterceptor implements NestInterceptor {
@@ -119,10 +114,10 @@ export class MutationAuditInterceptor implements NestInterceptor {
   ): Promise<string> {
     if (admin.kind === 'tenant') return admin.tenantId;
     const tenantId = target.tenantId;
-    if (!tenantId || !isUuid(tenantId)) return PLATFORM_AUDIT_TENANT;
+    if (!tenantId || !isUuid(tenantId)) return PLATFORM_AUDIT_TENANT_ID;
     if (!failed) return tenantId;
     // A failed call may name a tenant that does not exist: keep such rows out of tenant ids.
-    return (await this.tenants.exists(tenantId)) ? tenantId : PLATFORM_AUDIT_TENANT;
+    return (await this.tenants.exists(tenantId)) ? tenantId : PLATFORM_AUDIT_TENANT_ID;
   }
 }
 
