@@ -206,6 +206,16 @@ describe('GraphQL directory (users, groups, members)', () => {
       await scimIds(scim, 'userName sw "a"'),
     );
 
+    // A prefix bounds the index scan; other conditions and `or` still filter exactly as SCIM does.
+    for (const filter of [
+      'userName sw "A" and active eq true',
+      'userName sw "b" or userName sw "a"',
+      'userName sw "an" and userName ew "test"',
+    ]) {
+      const found = await allUsers(tenant.tenantId, 2, filter);
+      expect(found.seen.map((user) => user.id).sort()).toEqual(await scimIds(scim, filter));
+    }
+
     const inSales = await allUsers(tenant.tenantId, 10, `groups[value eq "${sales}"]`);
     expect(inSales.seen.map((user) => user.userName)).toEqual(['anna@x.test', 'bob@x.test']);
     expect(inSales.seen.map((user) => user.id).sort()).toEqual(
@@ -377,6 +387,23 @@ describe('GraphQL directory (users, groups, members)', () => {
       { tenantId: tenant.tenantId, filter: `members[value eq "${nested}"]` },
     );
     expect(filtered.data!.groups.edges.map((edge) => edge.node.id)).toEqual([big]);
+    const prefixed = await graphql<{ groups: Connection<GroupNode> }>(
+      t.server,
+      ADMIN_TOKEN,
+      GROUPS,
+      { tenantId: tenant.tenantId, filter: 'displayName sw "B" or displayName sw "n"' },
+    );
+    expect(prefixed.data!.groups.edges.map((edge) => edge.node.displayName)).toEqual([
+      'big',
+      'Nested',
+    ]);
+    const bounded = await graphql<{ groups: Connection<GroupNode> }>(
+      t.server,
+      ADMIN_TOKEN,
+      GROUPS,
+      { tenantId: tenant.tenantId, filter: 'displayName sw "N"' },
+    );
+    expect(bounded.data!.groups.edges.map((edge) => edge.node.displayName)).toEqual(['Nested']);
 
     const members: MemberNode[] = [];
     const memberPages: Array<Connection<MemberNode>> = [];

@@ -19,6 +19,16 @@ export interface DirectoryGroupRow {
   readonly key: string;
 }
 
+/** Which keys of a name-ordered list a page reads. */
+export interface KeysetRange {
+  /** Keys after this one (the cursor's key); null: from the start. */
+  readonly after: string | null;
+  /** Keys at or after `lower(from)` (a `sw` prefix of the filter); null: no such bound. */
+  readonly from: string | null;
+  /** Rows to read: the page size plus one. */
+  readonly limit: number;
+}
+
 /** One member of a page of a group's members. */
 export interface DirectoryMemberRow extends MemberRecord {
   readonly groupId: string;
@@ -96,21 +106,24 @@ export class GroupsDirectoryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Up to `limit` groups matching `where` (parameters from `$2`; undefined: every group) whose
-   * key comes after `afterKey`, in key order.
+   * Up to `limit` groups matching `where` (parameters from `$2`; undefined: every group) in the
+   * key range, in key order.
    */
   page(
     tenantId: string,
     where: SqlFragment | undefined,
-    afterKey: string | null,
-    limit: number,
+    { after, from, limit }: KeysetRange,
   ): Promise<DirectoryGroupRow[]> {
     const params: unknown[] = [tenantId, ...(where?.params ?? [])];
     const conditions = ['g.tenant_id = $1'];
     if (where) conditions.push(`(${where.sql})`);
-    if (afterKey !== null) {
-      params.push(afterKey);
+    if (after !== null) {
+      params.push(after);
       conditions.push(`${ORDER} > $${params.length}`);
+    }
+    if (from !== null) {
+      params.push(from);
+      conditions.push(`${ORDER} >= lower($${params.length})`);
     }
     params.push(limit);
     return this.dataSource.query<DirectoryGroupRow[]>(

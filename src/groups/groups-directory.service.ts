@@ -61,7 +61,7 @@ export class GroupsDirectoryService {
   ): Promise<CountedPage<GroupModel>> {
     const afterKey = request.after === null ? null : keyCursor(request.after);
     const registry = await this.registries.registryFor(tenantId);
-    const where = compileFilterArgument(
+    const { where, prefix } = compileFilterArgument(
       filter,
       {
         registry,
@@ -71,8 +71,13 @@ export class GroupsDirectoryService {
         relations: GROUP_FILTER_RELATIONS,
       },
       2,
+      'displayName',
     );
-    const rows = await this.repository.page(tenantId, where, afterKey, request.first + 1);
+    const rows = await this.repository.page(tenantId, where, {
+      after: afterKey,
+      from: prefix ?? null,
+      limit: request.first + 1,
+    });
     return {
       ...pageOf(
         rows,

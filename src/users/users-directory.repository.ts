@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
+import type { KeysetRange } from '../groups/groups-directory.repository.js';
 import type { SqlFragment } from '../scim/filter/compile-sql.js';
 
 type Json = Record<string, unknown>;
@@ -55,20 +56,23 @@ export class UsersDirectoryRepository {
   constructor(private readonly dataSource: DataSource) {}
 
   /**
-   * Up to `limit` live users matching `where` (parameters from `$2`; undefined: every user) whose
-   * key comes after `afterKey`, in key order.
+   * Up to `limit` live users matching `where` (parameters from `$2`; undefined: every user) in
+   * the key range, in key order.
    */
   page(
     tenantId: string,
     where: SqlFragment | undefined,
-    afterKey: string | null,
-    limit: number,
+    { after, from, limit }: KeysetRange,
   ): Promise<DirectoryUserRow[]> {
     const params: unknown[] = [tenantId, ...(where?.params ?? [])];
     const conditions = ['u.tenant_id = $1', 'u.deleted_at IS NULL'];
-    if (afterKey !== null) {
-      params.push(afterKey);
+    if (after !== null) {
+      params.push(after);
       conditions.push(`${ORDER} > $${params.length}`);
+    }
+    if (from !== null) {
+      params.push(from);
+      conditions.push(`${ORDER} >= lower($${params.length})`);
     }
     if (where) conditions.push(`(${where.sql})`);
     params.push(limit);

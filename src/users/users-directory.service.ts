@@ -45,7 +45,7 @@ export class UsersDirectoryService {
   ): Promise<CountedPage<UserModel>> {
     const afterKey = request.after === null ? null : keyCursor(request.after);
     const registry = await this.registryOf(loaders, tenantId);
-    const where = compileFilterArgument(
+    const { where, prefix } = compileFilterArgument(
       filter,
       {
         registry,
@@ -55,8 +55,13 @@ export class UsersDirectoryService {
         relations: USER_FILTER_RELATIONS,
       },
       2,
+      'userName',
     );
-    const rows = await this.repository.page(tenantId, where, afterKey, request.first + 1);
+    const rows = await this.repository.page(tenantId, where, {
+      after: afterKey,
+      from: prefix ?? null,
+      limit: request.first + 1,
+    });
     return {
       ...pageOf(
         rows,
