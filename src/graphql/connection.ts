@@ -1,6 +1,7 @@
 import type { Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
-import type { ComplexityEstimatorArgs } from '@nestjs/graphql';
+import type { ComplexityEstimatorArgs, FieldMiddleware } from '@nestjs/graphql';
+import { IsInt, IsOptional, IsString } from 'class-validator';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
 
 /** Most nodes one page of any connection returns; a larger `first` is refused (BAD_USER_INPUT). */
@@ -24,16 +25,25 @@ export class PageInfoModel {
   endCursor!: string | null;
 }
 
-/** `first` and `after`, as every connection field takes them. */
+/**
+ * `first` and `after`, as every connection field takes them. The global ValidationPipe
+ * (`whitelist`, `forbidNonWhitelisted`) refuses properties without a class-validator decorator,
+ * and `@Args()` receives every argument of the field: a subclass must declare the field's other
+ * arguments too (with a decorator each).
+ */
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, {
     nullable: true,
     description: `Nodes in the page, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
   })
+  @IsOptional()
+  @IsInt()
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'endCursor of the previous page.' })
+  @IsOptional()
+  @IsString()
   after?: string | null;
 }
 
@@ -121,11 +131,21 @@ export function connectionComplexity(options: ComplexityEstimatorArgs): number {
 }
 
 /**
+ * Nest's code-first default field resolver returns a property as it is (graphql-js' would call a
+ * function): this calls a lazy value (`totalCount: () => Promise<number>`) when the field is
+ * selected, and only then.
+ */
+const callLazyValue: FieldMiddleware = async (_context, next) => {
+  const value: unknown = await next();
+  return typeof value === 'function' ? (value as () => unknown)() : value;
+};
+
+/**
  * The Relay edge and connection object types for a node type, e.g.
  * `const { Connection: UserConnection } = connectionTypes(UserModel, 'User')` gives
  * `UserEdge { node cursor }` and `UserConnection { edges pageInfo }`. `withTotalCount` adds
- * `totalCount: Int!`: give the page a `totalCount` *function* returning a promise (GraphQL's default
- * resolver calls it), so that the count query runs only when a client selects the field.
+ * `totalCount: Int!`: give the page a `totalCount` *function* returning a promise (the field's
+ * middleware calls it), so that the count query runs only when a client selects the field.
  */
 export function connectionTypes<T>(
   node: Type<T>,
@@ -151,10 +171,10 @@ export function connectionTypes<T>(
   }
 
   if (options.withTotalCount) {
-    Field(() => Int, { description: 'Nodes in the whole connection (all pages).' })(
-      Connection.prototype,
-      'totalCount',
-    );
+    Field(() => Int, {
+      description: 'Nodes in the whole connection (all pages).',
+      middleware: [callLazyValue],
+    })(Connection.prototype, 'totalCount');
   }
   return { Edge, Connection };
 }
