@@ -15,6 +15,7 @@ import { GraphqlModule } from './graphql/graphql.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { ScimHttpModule } from './scim-http/scim-http.module.js';
+import { SyncModule } from './sync/sync.module.js';
 import { TenantsGraphqlModule } from './tenants/graphql/tenants-graphql.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -43,6 +44,7 @@ export class AppModule {
         ObservabilityModule,
         ...FEATURE_MODULES,
         TenantsGraphqlModule,
+        SyncModule,
         GraphqlModule,
         ScimAuditModule,
         // Last: its catch-all route must come after every real SCIM route.
