@@ -1,6 +1,6 @@
 import { ArgumentsHost, Catch, ExceptionFilter, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
-import type { GraphQLError } from 'graphql';
+import { GraphQLError } from 'graphql';
 import { toGraphqlError } from '../graphql/graphql-error.js';
 import { isScimPath, sendScimError } from '../scim-http/scim-error-response.js';
 import { classifyError } from './http-status.js';
@@ -15,6 +15,10 @@ export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
 
   catch(exception: unknown, host: ArgumentsHost): GraphQLError | void {
+    // Already a client-facing GraphQL error (it carries its own code): pass it on.
+    if (host.getType<string>() === 'graphql' && exception instanceof GraphQLError) {
+      return exception;
+    }
     const classified = classifyError(exception);
     if (classified.unexpected) this.logger.error(exception);
 

@@ -41,6 +41,9 @@ export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
             : ApolloServerPluginLandingPageDisabled(),
         ],
         validationRules: [depthLimitRule(config.GRAPHQL_MAX_DEPTH)],
+        // The exception filter also maps errors of field resolvers with arguments (a bad `first`
+        // or `after` of a nested connection is BAD_USER_INPUT, not an internal error).
+        fieldResolverEnhancers: ['filters'],
         context: ({ req, res }: { req: Request; res: Response }): GraphqlContext => ({
           req,
           res,
