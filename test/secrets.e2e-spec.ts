@@ -44,6 +44,7 @@ describe('tokens are never stored or logged', () => {
         'kind',
         'label',
         'last_used_at',
+        'replaced_by',
         'revoked_at',
         'tenant_id',
       ].sort(),
