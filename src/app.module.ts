@@ -4,6 +4,8 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { AuditModule } from './audit/audit.module.js';
+import { AuditRetentionModule } from './audit/audit-retention.module.js';
+import { AuditGraphqlModule } from './audit/graphql/audit-graphql.module.js';
 import { ScimAuditModule } from './audit/scim-audit.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { AllExceptionsFilter } from './common/all-exceptions.filter.js';
@@ -19,8 +21,18 @@ import { TenantsGraphqlModule } from './tenants/graphql/tenants-graphql.module.j
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
 
-/** Feature modules that own entities: shared with the CLI so that it sees the whole schema. */
-export const FEATURE_MODULES = [TenantsModule, AuthModule, AuditModule, GroupsModule, UsersModule];
+/**
+ * Feature modules that own entities (and the audit retention job, which the CLI runs on demand):
+ * shared with the CLI so that it sees the whole schema and every job.
+ */
+export const FEATURE_MODULES = [
+  TenantsModule,
+  AuthModule,
+  AuditModule,
+  AuditRetentionModule,
+  GroupsModule,
+  UsersModule,
+];
 
 export interface AppModuleOptions {
   /** Where JSON log lines go (default: stdout). Tests pass a stream they can read. */
@@ -43,6 +55,7 @@ export class AppModule {
         ObservabilityModule,
         ...FEATURE_MODULES,
         TenantsGraphqlModule,
+        AuditGraphqlModule,
         GraphqlModule,
         ScimAuditModule,
         // Last: its catch-all route must come after every real SCIM route.

@@ -3,13 +3,14 @@ import { AppConfig } from '../src/config/app-config.js';
 import { ADMIN_TOKEN, graphql, tenantWithToken, useApp } from './support/app.js';
 
 const FIELDS =
-  'tenantId softDeleteRetentionDays verifiedDomains scimTokenDefaultTtl strictSchemas rolePrefix cycleGapMinutes customized';
+  'tenantId softDeleteRetentionDays auditRetentionDays verifiedDomains scimTokenDefaultTtl strictSchemas rolePrefix cycleGapMinutes customized';
 const UPDATE = `mutation($input: UpdateTenantSettingsInput!) { updateTenantSettings(input: $input) { ${FIELDS} } }`;
 const READ = `query($t: ID!) { tenantSettings(tenantId: $t) { ${FIELDS} } }`;
 
 interface Settings {
   tenantId: string;
   softDeleteRetentionDays: number;
+  auditRetentionDays: number;
   verifiedDomains: string[];
   scimTokenDefaultTtl: string;
   strictSchemas: boolean;
@@ -36,6 +37,7 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
     const config = t.app.get(AppConfig);
     return {
       softDeleteRetentionDays: config.SOFT_DELETE_RETENTION_DAYS,
+      auditRetentionDays: config.AUDIT_RETENTION_DAYS,
       verifiedDomains: [],
       scimTokenDefaultTtl: config.SCIM_TOKEN_DEFAULT_TTL,
       strictSchemas: false,
@@ -58,6 +60,7 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
     const all = await update({
       tenantId,
       softDeleteRetentionDays: 7,
+      auditRetentionDays: 365,
       verifiedDomains: ['Contoso.com', 'fabrikam.com', 'CONTOSO.COM'],
       scimTokenDefaultTtl: '90d',
       strictSchemas: true,
@@ -68,12 +71,14 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
     const expected = {
       tenantId,
       softDeleteRetentionDays: 7,
+      auditRetentionDays: 365,
       verifiedDomains: ['contoso.com', 'fabrikam.com'],
       scimTokenDefaultTtl: '90d',
       strictSchemas: true,
       rolePrefix: 'app-role:',
       cycleGapMinutes: 30,
       customized: [
+        'auditRetentionDays',
         'cycleGapMinutes',
         'rolePrefix',
         'scimTokenDefaultTtl',
@@ -85,6 +90,7 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
     expect(all.data?.updateTenantSettings).toEqual(expected);
     expect(await stored(tenantId)).toEqual({
       softDeleteRetentionDays: 7,
+      auditRetentionDays: 365,
       verifiedDomains: ['contoso.com', 'fabrikam.com'],
       scimTokenDefaultTtl: '90d',
       strictSchemas: true,
@@ -110,10 +116,17 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
       rolePrefix: 'r-',
     });
 
-    const reset = await update({ tenantId, softDeleteRetentionDays: null, rolePrefix: null });
+    await update({ tenantId, auditRetentionDays: 30 });
+    const reset = await update({
+      tenantId,
+      softDeleteRetentionDays: null,
+      auditRetentionDays: null,
+      rolePrefix: null,
+    });
     expect(reset.errors).toBeUndefined();
     expect(reset.data?.updateTenantSettings).toMatchObject({
       softDeleteRetentionDays: defaults().softDeleteRetentionDays,
+      auditRetentionDays: defaults().auditRetentionDays,
       rolePrefix: 'role.',
       verifiedDomains: ['contoso.com'],
       customized: ['verifiedDomains'],
@@ -205,6 +218,16 @@ describe('tenant settings (GraphQL updateTenantSettings / tenantSettings)', () =
         name: 'retention 1.5 (not an Int)',
         input: { softDeleteRetentionDays: 1.5 },
         message: /Int/,
+      },
+      {
+        name: 'audit retention 0',
+        input: { auditRetentionDays: 0 },
+        message: /auditRetentionDays/,
+      },
+      {
+        name: 'audit retention 3651',
+        input: { auditRetentionDays: 3651 },
+        message: /auditRetentionDays/,
       },
       {
         name: 'a domain that is not one',

@@ -9,4 +9,5 @@ export const TEST_ENV = {
   EMBEDDED_PG_PORT: '54330',
   // No scheduled purge firing inside whichever app a long run happens to have open.
   PURGE_INTERVAL_MS: '0',
+  AUDIT_RETENTION_INTERVAL_MS: '0',
 };

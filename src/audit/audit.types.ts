@@ -79,3 +79,17 @@ export interface RequestSummary {
   readonly truncated?: true;
   readonly [key: string]: SummaryValue | undefined;
 }
+
+/**
+ * The audit tenant of platform-level actions (GraphQL mutations of a platform admin that belong to
+ * no tenant). It has no row in `tenants`; only a platform admin reads its events.
+ */
+export const PLATFORM_AUDIT_TENANT_ID = '00000000-0000-0000-0000-000000000000';
+
+/** How a request ended, from its status: below 400, 400-499, 500 and above. */
+export type AuditOutcome = 'success' | 'clientError' | 'serverError';
+
+export const AUDIT_OUTCOMES: readonly AuditOutcome[] = ['success', 'clientError', 'serverError'];
+
+export const outcomeOf = (status: number): AuditOutcome =>
+  status < 400 ? 'success' : status < 500 ? 'clientError' : 'serverError';

@@ -1,5 +1,6 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import { AuditRetentionService } from '../audit/audit-retention.service.js';
 import type { ApiTokenEntity } from '../auth/api-token.entity.js';
 import { TokensService } from '../auth/tokens.service.js';
 import { DomainError, DomainErrorCode } from '../common/domain-error.js';
@@ -27,7 +28,8 @@ export const USAGE = `usage: npm run cli --silent -- <command>
   token revoke <token-id>                 revoke a SCIM token
   migration run | revert | show           apply, undo the last, or list migrations
   migration generate <name>               write a migration for entity changes
-  purge-deleted-users                     purge users deleted longer than their tenant's retention`;
+  purge-deleted-users                     purge users deleted longer than their tenant's retention
+  purge-audit-events                      delete audit events older than their tenant's retention`;
 
 /** Runs one CLI command and returns the JSON object to print. */
 export async function runCommand(
@@ -39,6 +41,9 @@ export async function runCommand(
   const tokens = app.get(TokensService);
   if (group === 'purge-deleted-users' && action === undefined) {
     return { ...(await app.get(PurgeDeletedUsersService).purgeExpired()) };
+  }
+  if (group === 'purge-audit-events' && action === undefined) {
+    return { ...(await app.get(AuditRetentionService).deleteExpired()) };
   }
   switch (`${group ?? ''} ${action ?? ''}`) {
     case 'tenant create': {

@@ -100,6 +100,24 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ PURGE_INTERVAL_MS: 'hourly' })).toThrow(/PURGE_INTERVAL_MS/);
   });
 
+  it('bounds audit retention and its interval (0 turns the schedule off)', () => {
+    expect(loadConfig({})).toMatchObject({
+      AUDIT_RETENTION_DAYS: 90,
+      AUDIT_RETENTION_INTERVAL_MS: 3_600_000,
+    });
+    expect(
+      loadConfig({ AUDIT_RETENTION_DAYS: '7', AUDIT_RETENTION_INTERVAL_MS: '0' }),
+    ).toMatchObject({ AUDIT_RETENTION_DAYS: 7, AUDIT_RETENTION_INTERVAL_MS: 0 });
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '0' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ AUDIT_RETENTION_DAYS: '3651' })).toThrow(/AUDIT_RETENTION_DAYS/);
+    expect(() => loadConfig({ AUDIT_RETENTION_INTERVAL_MS: '500' })).toThrow(
+      /AUDIT_RETENTION_INTERVAL_MS=500: must be 0 \(off\) or at least 1000/,
+    );
+    expect(() => loadConfig({ AUDIT_RETENTION_INTERVAL_MS: 'hourly' })).toThrow(
+      /AUDIT_RETENTION_INTERVAL_MS/,
+    );
+  });
+
   it('requires TOKEN_SIGNING_KEY in production', () => {
     expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/TOKEN_SIGNING_KEY/);
     expect(

@@ -180,6 +180,27 @@ export class AppConfig {
   @Max(7 * 86_400_000)
   PURGE_INTERVAL_MS = 3_600_000;
 
+  /**
+   * Days an audit event is kept before the audit retention job deletes it, for tenants that do
+   * not set `auditRetentionDays` themselves (and for the platform audit tenant).
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(3650)
+  AUDIT_RETENTION_DAYS = 90;
+
+  /**
+   * How often the audit retention job runs, in milliseconds (default hourly); 0 turns the
+   * schedule off (run `npm run cli -- purge-audit-events` from an outside scheduler instead). Runs
+   * are aligned on the wall clock like the purge's, and one instance (advisory lock) does the work.
+   */
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(7 * 86_400_000)
+  AUDIT_RETENTION_INTERVAL_MS = 3_600_000;
+
   /** Largest request body accepted, e.g. `1mb`. */
   @Matches(/^\d+(kb|mb)$/i)
   BODY_LIMIT = '1mb';
@@ -239,6 +260,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   if (config.PURGE_INTERVAL_MS > 0 && config.PURGE_INTERVAL_MS < 1000) {
     problems.push(
       `PURGE_INTERVAL_MS=${config.PURGE_INTERVAL_MS}: must be 0 (off) or at least 1000 (one second)`,
+    );
+  }
+  if (config.AUDIT_RETENTION_INTERVAL_MS > 0 && config.AUDIT_RETENTION_INTERVAL_MS < 1000) {
+    problems.push(
+      `AUDIT_RETENTION_INTERVAL_MS=${config.AUDIT_RETENTION_INTERVAL_MS}: must be 0 (off) or at least 1000 (one second)`,
     );
   }
   if (problems.length > 0) throw new ConfigValidationError(problems);

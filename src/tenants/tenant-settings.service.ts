@@ -37,6 +37,7 @@ export class TenantSettingsService {
   defaults(): DeploymentSettingsDefaults {
     return {
       softDeleteRetentionDays: this.config.SOFT_DELETE_RETENTION_DAYS,
+      auditRetentionDays: this.config.AUDIT_RETENTION_DAYS,
       scimTokenDefaultTtl: this.config.SCIM_TOKEN_DEFAULT_TTL,
     };
   }
@@ -70,6 +71,7 @@ export function normalizeUpdate(update: TenantSettingsUpdate): {
   const unset: EditableSetting[] = [];
   const {
     softDeleteRetentionDays,
+    auditRetentionDays,
     verifiedDomains,
     scimTokenDefaultTtl,
     strictSchemas,
@@ -86,6 +88,12 @@ export function normalizeUpdate(update: TenantSettingsUpdate): {
       max,
       'softDeleteRetentionDays',
     );
+  }
+
+  if (auditRetentionDays === null) unset.push('auditRetentionDays');
+  else if (auditRetentionDays !== undefined) {
+    const { min, max } = SETTINGS_LIMITS.auditRetentionDays;
+    set.auditRetentionDays = integerIn(auditRetentionDays, min, max, 'auditRetentionDays');
   }
 
   if (verifiedDomains === null) unset.push('verifiedDomains');

@@ -31,7 +31,7 @@ function fixture<T>(name: string): T {
   return JSON.parse(readFileSync(join(process.cwd(), 'test/fixtures/tenants', name), 'utf8')) as T;
 }
 
-const DEFAULTS = { softDeleteRetentionDays: 30, scimTokenDefaultTtl: '1y' };
+const DEFAULTS = { softDeleteRetentionDays: 30, auditRetentionDays: 90, scimTokenDefaultTtl: '1y' };
 
 /** The error `normalizeUpdate` throws, or fails the test if it returns. */
 function updateError(update: TenantSettingsUpdate): DomainError {
@@ -84,6 +84,7 @@ describe('effectiveTenantSettings', () => {
   it('applies every default to empty settings', () => {
     expect(effectiveTenantSettings({}, DEFAULTS)).toEqual({
       softDeleteRetentionDays: 30,
+      auditRetentionDays: 90,
       verifiedDomains: [],
       scimTokenDefaultTtl: '1y',
       strictSchemas: false,
@@ -96,6 +97,7 @@ describe('effectiveTenantSettings', () => {
   it('keeps what the tenant set and lists those keys', () => {
     const stored: TenantSettings = {
       softDeleteRetentionDays: 7,
+      auditRetentionDays: 30,
       verifiedDomains: ['contoso.com'],
       strictSchemas: true,
       cycleGapMinutes: 5,
@@ -103,12 +105,14 @@ describe('effectiveTenantSettings', () => {
     };
     expect(effectiveTenantSettings(stored, DEFAULTS)).toEqual({
       softDeleteRetentionDays: 7,
+      auditRetentionDays: 30,
       verifiedDomains: ['contoso.com'],
       scimTokenDefaultTtl: '1y',
       strictSchemas: true,
       rolePrefix: 'role.',
       cycleGapMinutes: 5,
       customized: [
+        'auditRetentionDays',
         'cycleGapMinutes',
         'softDeleteRetentionDays',
         'strictSchemas',
@@ -120,19 +124,26 @@ describe('effectiveTenantSettings', () => {
   it('treats values of the wrong type or out of bounds (edited by hand in the database) as defaults', () => {
     const stored = {
       softDeleteRetentionDays: '7',
+      auditRetentionDays: 90.5,
       verifiedDomains: 'contoso.com',
       scimTokenDefaultTtl: 30,
       strictSchemas: 'true',
       rolePrefix: '',
       cycleGapMinutes: 2.5,
     } as unknown as TenantSettings;
-    const outOfBounds: TenantSettings = { softDeleteRetentionDays: -5, cycleGapMinutes: 0 };
+    const outOfBounds: TenantSettings = {
+      softDeleteRetentionDays: -5,
+      auditRetentionDays: 3651,
+      cycleGapMinutes: 0,
+    };
     expect(effectiveTenantSettings(outOfBounds, DEFAULTS)).toMatchObject({
       softDeleteRetentionDays: 30,
+      auditRetentionDays: 90,
       cycleGapMinutes: 10,
     });
     expect(effectiveTenantSettings(stored, DEFAULTS)).toMatchObject({
       softDeleteRetentionDays: 30,
+      auditRetentionDays: 90,
       verifiedDomains: [],
       scimTokenDefaultTtl: '1y',
       strictSchemas: false,

@@ -20,6 +20,11 @@ export interface TenantSettings {
    */
   softDeleteRetentionDays?: number;
   /**
+   * Days an audit event is kept before the audit retention job deletes it (1–3650). Default:
+   * `AUDIT_RETENTION_DAYS`.
+   */
+  auditRetentionDays?: number;
+  /**
    * When non-empty, the only domains a user's userName or email may have (lower-case DNS names,
    * compared exactly: a subdomain must be listed itself). Absent or empty: any domain.
    */
@@ -36,6 +41,7 @@ export const DEFAULT_CYCLE_GAP_MINUTES = 10;
 /** Bounds of the settings an admin may change (the GraphQL input and the service check them). */
 export const SETTINGS_LIMITS = {
   softDeleteRetentionDays: { min: 1, max: 3650 },
+  auditRetentionDays: { min: 1, max: 3650 },
   verifiedDomains: { max: 100 },
   rolePrefix: { maxLength: 64 },
   cycleGapMinutes: { min: 1, max: 1440 },
@@ -44,12 +50,14 @@ export const SETTINGS_LIMITS = {
 /** Deployment-wide defaults (from the configuration) for the settings that have one there. */
 export interface DeploymentSettingsDefaults {
   readonly softDeleteRetentionDays: number;
+  readonly auditRetentionDays: number;
   readonly scimTokenDefaultTtl: string;
 }
 
 /** A tenant's settings with every default applied, as the admin API shows them. */
 export interface EffectiveTenantSettings {
   readonly softDeleteRetentionDays: number;
+  readonly auditRetentionDays: number;
   readonly verifiedDomains: readonly string[];
   readonly scimTokenDefaultTtl: string;
   readonly strictSchemas: boolean;
@@ -62,6 +70,7 @@ export interface EffectiveTenantSettings {
 /** The settings the admin API edits (custom extensions have their own mutation). */
 export const EDITABLE_SETTINGS = [
   'softDeleteRetentionDays',
+  'auditRetentionDays',
   'verifiedDomains',
   'scimTokenDefaultTtl',
   'strictSchemas',
@@ -90,9 +99,17 @@ export function retentionDaysOf(stored: unknown, defaultDays: number): number {
 }
 
 /**
+ * The retention of a tenant's audit events, from `settings.auditRetentionDays` as stored
+ * (anything but a whole number of days within bounds counts as unset).
+ */
+export function auditRetentionDaysOf(stored: unknown, defaultDays: number): number {
+  return storedInteger(stored, SETTINGS_LIMITS.auditRetentionDays) ?? defaultDays;
+}
+
+/**
  * Applies the defaults to stored settings. A stored value of the wrong type or out of bounds
  * (written by hand in the database) counts as absent rather than failing every request of the
- * tenant, or letting the purge job delete users early.
+ * tenant, or letting the purge and retention jobs delete users or audit events early.
  */
 export function effectiveTenantSettings(
   stored: TenantSettings,
@@ -105,6 +122,10 @@ export function effectiveTenantSettings(
     softDeleteRetentionDays: retentionDaysOf(
       stored.softDeleteRetentionDays,
       defaults.softDeleteRetentionDays,
+    ),
+    auditRetentionDays: auditRetentionDaysOf(
+      stored.auditRetentionDays,
+      defaults.auditRetentionDays,
     ),
     verifiedDomains: domains,
     scimTokenDefaultTtl:

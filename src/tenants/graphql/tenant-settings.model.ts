@@ -15,7 +15,13 @@ import {
 } from 'class-validator';
 import { type EffectiveTenantSettings, SETTINGS_LIMITS } from '../tenant-settings.js';
 
-const { softDeleteRetentionDays, verifiedDomains, rolePrefix, cycleGapMinutes } = SETTINGS_LIMITS;
+const {
+  softDeleteRetentionDays,
+  auditRetentionDays,
+  verifiedDomains,
+  rolePrefix,
+  cycleGapMinutes,
+} = SETTINGS_LIMITS;
 
 @ObjectType('TenantSettings', { description: "A tenant's settings, with the defaults applied." })
 export class TenantSettingsModel {
@@ -26,6 +32,12 @@ export class TenantSettingsModel {
       'Days a deleted SCIM user is kept before it is purged for good (default SOFT_DELETE_RETENTION_DAYS).',
   })
   softDeleteRetentionDays!: number;
+
+  @Field(() => Int, {
+    description:
+      'Days an audit event is kept before the retention job deletes it (default AUDIT_RETENTION_DAYS).',
+  })
+  auditRetentionDays!: number;
 
   @Field(() => [String], {
     description:
@@ -76,6 +88,16 @@ export class UpdateTenantSettingsInput {
   @Max(softDeleteRetentionDays.max)
   softDeleteRetentionDays?: number | null;
 
+  @Field(() => Int, {
+    nullable: true,
+    description: `${auditRetentionDays.min}-${auditRetentionDays.max} days.`,
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(auditRetentionDays.min)
+  @Max(auditRetentionDays.max)
+  auditRetentionDays?: number | null;
+
   @Field(() => [String], {
     nullable: true,
     description: `Up to ${verifiedDomains.max} DNS names (stored lower-case, without duplicates); an empty list: any domain.`,
@@ -124,6 +146,7 @@ export const toTenantSettingsModel = (
 ): TenantSettingsModel => ({
   tenantId,
   softDeleteRetentionDays: settings.softDeleteRetentionDays,
+  auditRetentionDays: settings.auditRetentionDays,
   verifiedDomains: [...settings.verifiedDomains],
   scimTokenDefaultTtl: settings.scimTokenDefaultTtl,
   strictSchemas: settings.strictSchemas,
