@@ -472,7 +472,7 @@ SELECT t.tenant_id, e.at, e.id, e.request_id::text,
     WHEN 409 THEN CASE e.resource_type WHEN 'User' THEN 'userName "' || e.user_name || '" is already taken'
                                        ELSE 'displayName "' || e.group_name || '" is already taken' END
     WHEN 404 THEN e.resource_type || ' ' || e.target_id || ' not found'
-    WHEN 400 THEN CASE e.family WHEN 'list' THEN 'unknown attribute "emails[type eq \"work\"].primary" in filter'
+    WHEN 400 THEN CASE e.family WHEN 'list' THEN 'unknown attribute "emails[type eq "work"].primary" in filter'
                                 ELSE 'attribute "' || e.attribute || '": value does not match its type' END
     WHEN 500 THEN 'internal server error'
   END,

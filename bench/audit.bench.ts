@@ -27,6 +27,11 @@
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import {
+  auditEventsQuery,
+  type AuditLogFilter,
+  type AuditLogPosition,
+} from '../src/audit/audit-log.repository.js';
+import {
   ensureSeed,
   openBenchDatabase,
   type BenchDatabase,
@@ -46,6 +51,8 @@ const TENANTS = Number(process.env.BENCH_AUDIT_TENANTS ?? 100);
 const DB_NAME = process.env.BENCH_AUDIT_DB ?? 'muster_bench_audit';
 const LOG_LEVEL = process.env.LOG_LEVEL ?? 'warn';
 const EXPLAIN = process.env.BENCH_EXPLAIN === '1';
+/** `BENCH_SCENARIOS=audit` or `sync`: only those queries (and the floor). */
+const ONLY = process.env.BENCH_SCENARIOS?.split(',').map((name) => name.trim());
 const PAGE = 50;
 
 const EVENT_FIELDS = `id at requestId tokenId channel method path resourceType resourceId
@@ -114,8 +121,9 @@ interface Scenario {
   readonly variables: Record<string, unknown>;
   /** Rows (nodes or cycles) in the answer; a string when the answer is wrong. */
   readonly check: (data: unknown) => number | string;
-  /** SQL written like the repository's main query, for BENCH_EXPLAIN (optional). */
-  readonly explain?: { readonly sql: string; readonly params: unknown[] };
+  readonly group: 'floor' | 'audit' | 'sync';
+  /** The repository's page query for BENCH_EXPLAIN: the filter and position it is built from. */
+  readonly explain?: { readonly filter: AuditLogFilter; readonly after?: AuditLogPosition };
 }
 
 interface Measured {
@@ -216,6 +224,8 @@ interface TargetFacts {
   readonly clientErrors: number;
   readonly requestId: string;
   readonly secondPageAfter: string | null;
+  /** The last row of the first page, as the repository's keyset takes it. */
+  readonly secondPagePosition?: AuditLogPosition;
   readonly firstPageIds: ReadonlySet<string>;
   readonly directory: Record<string, number>;
 }
@@ -229,9 +239,9 @@ async function factsOf(
 ): Promise<TargetFacts> {
   const id = tenant.tenantId;
   const { rows: busy } = await sql.query<{ resource: string; n: number }>(
-    `SELECT md5($1::text || ':user:0')::uuid::text AS resource,
+    `SELECT md5($1::uuid::text || ':user:0')::uuid::text AS resource,
             (SELECT count(*)::int FROM audit_events
-              WHERE tenant_id = $1 AND resource_id = md5($1::text || ':user:0')::uuid::text) AS n`,
+              WHERE tenant_id = $1 AND resource_id = md5($1::uuid::text || ':user:0')::uuid::text) AS n`,
     [id],
   );
   const { rows: failures } = await sql.query<{ conflicts: number; client: number }>(
@@ -259,6 +269,12 @@ async function factsOf(
   );
   const first = await gql(AUDIT_EVENTS, { tenantId: id });
   const page = first.data as AuditPage | undefined;
+  const firstPage = auditEventsQuery(id, {}, null, PAGE);
+  const { rows: firstRows } = await sql.query<{ atMicros: string; id: string }>(
+    firstPage.sql,
+    firstPage.params,
+  );
+  const last = firstRows.at(-1);
   return {
     tenant,
     busyResource: busy[0]?.resource ?? '',
@@ -267,32 +283,43 @@ async function factsOf(
     clientErrors: failures[0]?.client ?? 0,
     requestId: middle[0]?.request_id ?? '',
     secondPageAfter: page?.auditEvents.pageInfo.endCursor ?? null,
+    ...(last ? { secondPagePosition: { atMicros: last.atMicros, id: last.id } } : {}),
     firstPageIds: new Set(page?.auditEvents.edges.map(({ node }) => node.id) ?? []),
     directory: directory[0] ?? {},
   };
 }
 
-/** SQL written like the repositories' main queries, for the optional EXPLAIN. */
-const PAGE_SQL = (filter: string): string =>
-  `SELECT * FROM audit_events WHERE tenant_id = $1 ${filter} ORDER BY at DESC, id DESC LIMIT ${PAGE + 1}`;
+/** The floor of every figure: an HTTP round trip through Apollo that reads nothing. */
+const FLOOR: Scenario = {
+  name: 'floor: { __typename } (no resolver, no SQL)',
+  group: 'floor',
+  query: '{ __typename }',
+  variables: {},
+  check: (data) => ((data as { __typename?: string }).__typename === 'Query' ? 0 : 'no Query'),
+};
 
 function scenariosFor(facts: TargetFacts): Scenario[] {
   const tenantId = facts.tenant.tenantId;
-  const page = (filter: Record<string, unknown> | undefined, after?: string | null) => ({
+  const page = (
+    filter: Record<string, unknown> | undefined,
+    after?: string | null,
+  ): Record<string, unknown> => ({
     tenantId,
     ...(filter ? { filter } : {}),
     ...(after ? { after } : {}),
   });
-  return [
+  const all: Scenario[] = [
     {
       name: 'auditEvents first 50, unfiltered',
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page(undefined),
       check: pageCheck(PAGE, () => true, 'any'),
-      explain: { sql: PAGE_SQL(''), params: [tenantId] },
+      explain: { filter: {} },
     },
     {
       name: 'auditEvents 2nd page, unfiltered',
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page(undefined, facts.secondPageAfter),
       check: (data) => {
@@ -300,9 +327,13 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         if (nodes.some((node) => facts.firstPageIds.has(node.id))) return 'overlaps page 1';
         return pageCheck(PAGE, () => true, 'any')(data);
       },
+      ...(facts.secondPagePosition
+        ? { explain: { filter: {}, after: facts.secondPagePosition } }
+        : {}),
     },
     {
       name: `auditEvents resourceId (busiest user, ${facts.busyEvents} ev.)`,
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page({ resourceId: facts.busyResource }),
       check: pageCheck(
@@ -310,24 +341,27 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         (node) => node.resourceId === facts.busyResource,
         `of ${facts.busyResource}`,
       ),
-      explain: { sql: PAGE_SQL('AND resource_id = $2'), params: [tenantId, facts.busyResource] },
+      explain: { filter: { resourceId: facts.busyResource } },
     },
     {
       name: `auditEvents status 409 (${facts.conflicts} ev.)`,
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page({ status: 409 }),
       check: pageCheck(Math.min(PAGE, facts.conflicts), (node) => node.status === 409, 'a 409'),
-      explain: { sql: PAGE_SQL('AND status = 409 AND status >= 400'), params: [tenantId] },
+      explain: { filter: { status: 409 } },
     },
     {
       name: 'auditEvents requestId (one request)',
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page({ requestId: facts.requestId }),
       check: pageCheck(1, (node) => node.requestId === facts.requestId, facts.requestId),
-      explain: { sql: PAGE_SQL('AND request_id = $2'), params: [tenantId, facts.requestId] },
+      explain: { filter: { requestId: facts.requestId } },
     },
     {
       name: `auditEvents outcome CLIENT_ERROR (${facts.clientErrors} ev.)`,
+      group: 'audit',
       query: AUDIT_EVENTS,
       variables: page({ outcome: 'CLIENT_ERROR' }),
       check: pageCheck(
@@ -335,13 +369,11 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         (node) => node.status >= 400 && node.status < 500 && node.outcome === 'CLIENT_ERROR',
         'a 4xx',
       ),
-      explain: {
-        sql: PAGE_SQL('AND status >= 400 AND status BETWEEN 400 AND 499'),
-        params: [tenantId],
-      },
+      explain: { filter: { outcome: 'clientError' } },
     },
     {
       name: 'syncState full',
+      group: 'sync',
       query: SYNC_STATE,
       variables: { tenantId },
       check: (data) => {
@@ -358,19 +390,24 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
     },
     {
       name: 'syncState { status } only',
+      group: 'sync',
       query: SYNC_STATUS,
       variables: { tenantId },
       check: (data) => ((data as SyncStateData).syncState.status ? 1 : 'no status'),
     },
   ];
+  return all.filter((scenario) => !ONLY || ONLY.includes(scenario.group));
 }
 
 /** The EXPLAIN (ANALYZE, BUFFERS) lines that sum a plan up: its top node, buffers and times. */
 async function explain(sql: Client, scenario: Scenario): Promise<string | undefined> {
   if (!scenario.explain) return undefined;
+  const tenantId = scenario.variables.tenantId as string;
+  const { filter, after } = scenario.explain;
+  const query = auditEventsQuery(tenantId, filter, after ?? null, PAGE + 1);
   const { rows } = await sql.query<{ 'QUERY PLAN': string }>(
-    `EXPLAIN (ANALYZE, BUFFERS) ${scenario.explain.sql}`,
-    scenario.explain.params,
+    `EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`,
+    query.params,
   );
   const lines = rows.map((row) => row['QUERY PLAN']);
   const scan = lines.find((line) => /Scan/.test(line))?.trim() ?? '';
@@ -475,7 +512,7 @@ function printTable(measured: readonly Measured[]): void {
   const plans = measured.filter((m) => m.plan);
   if (plans.length > 0) {
     console.log(
-      "\nEXPLAIN (ANALYZE, BUFFERS) of SQL written like the main query (not the server's own text):",
+      "\nEXPLAIN (ANALYZE, BUFFERS) of the repository's page query (auditEventsQuery, same filter), run after the timed runs:",
     );
     for (const m of plans) console.log(`${m.tenant} / ${m.scenario.name}: ${m.plan}`);
   }
@@ -516,7 +553,7 @@ async function main(): Promise<number> {
           .map((value) => value.toFixed(2))
           .join(' ')}`,
     );
-    const measured: Measured[] = [];
+    const measured: Measured[] = [await measure(gql, '-', FLOOR)];
     for (const [i, tenant] of targets.entries()) {
       const facts = await factsOf(sql, gql, tenant, seed.anchor);
       const label = `${i === 0 ? 'largest' : 'median'} #${tenant.ordinal} (${(tenant.events / 1000).toFixed(0)}k)`;
