@@ -17,6 +17,7 @@ import { GraphqlModule } from './graphql/graphql.module.js';
 import { GroupsModule } from './groups/groups.module.js';
 import { ObservabilityModule } from './observability/observability.module.js';
 import { ScimHttpModule } from './scim-http/scim-http.module.js';
+import { SyncModule } from './sync/sync.module.js';
 import { TenantsGraphqlModule } from './tenants/graphql/tenants-graphql.module.js';
 import { TenantsModule } from './tenants/tenants.module.js';
 import { UsersModule } from './users/users.module.js';
@@ -56,6 +57,7 @@ export class AppModule {
         ...FEATURE_MODULES,
         TenantsGraphqlModule,
         AuditGraphqlModule,
+        SyncModule,
         GraphqlModule,
         ScimAuditModule,
         // Last: its catch-all route must come after every real SCIM route.
