@@ -12,18 +12,21 @@
 //   tenant's busiest user), `status: 409`, `requestId` (one from the middle of its history) and
 //   `outcome: CLIENT_ERROR`;
 // - `syncState` in full (status, lastError, currentCycle, cycles(first: 10) with counts per
-//   resource type, counts, errorBreakdown, tokens), and `syncState { status }` alone.
+//   resource type, counts, errorBreakdown(24h), tokens), and its parts `cycles(first: 10)`,
+//   `counts` and `status` alone;
+// - once, `{ __typename }`: the HTTP + Apollo floor under every figure.
 //
-// Every response is checked (no GraphQL errors; each node matches its filter; pages in order
-// without overlap; directory counts equal to the table's); prints p50/p95/max ms per query and,
-// with BENCH_EXPLAIN=1, the EXPLAIN (ANALYZE, BUFFERS) summary of SQL written like the
-// repositories' main query. Timings are reported, never asserted: exits 1 only when a query
-// answered errors or a wrong result.
+// Every response is checked (no GraphQL errors; each node matches its filter; pages newest first
+// without overlap; directory counts equal to the tables'); prints p50/p95/max ms per query and,
+// with BENCH_EXPLAIN=1, the EXPLAIN (ANALYZE, BUFFERS) summary of each statement behind it, built
+// by the repositories' own code (`auditEventsQuery`, `SYNC_QUERIES`). Timings are reported, never
+// asserted: exits 1 only when a query answered errors or a wrong result.
 //
 // `--reseed` (or BENCH_RESEED=1), `--seed-only` (seed, check the seed, stop), `--check-seed`
-// (the seed checks on a reused seed too). BENCH_RUNS (50), BENCH_WARMUPS (5),
-// BENCH_AUDIT_EVENTS (10000000), BENCH_AUDIT_TENANTS (100), BENCH_AUDIT_DB (muster_bench_audit),
-// LOG_LEVEL (warn). Loopback only, bounded, never part of `npm test`.
+// (the seed checks on a reused seed too). BENCH_RUNS (50), BENCH_WARMUPS (5), BENCH_EXPLAIN,
+// BENCH_SCENARIOS (`audit` or `sync`), BENCH_AUDIT_EVENTS (10000000), BENCH_AUDIT_TENANTS (100),
+// BENCH_AUDIT_DB (muster_bench_audit), LOG_LEVEL (warn). Loopback only, bounded, never part of
+// `npm test`.
 import { loadavg } from 'node:os';
 import { Client } from 'pg';
 import {
@@ -38,6 +41,8 @@ import {
   type SeedSummary,
   type SeededTenant,
 } from './audit-seed.js';
+import { likePrefixPattern } from '../src/sync/sync-cycles.js';
+import { SYNC_QUERIES } from '../src/sync/sync-state.repository.js';
 import { runBench, startServer, type RunningServer } from './support.js';
 
 const args = new Set(process.argv.slice(2));
@@ -77,6 +82,18 @@ const SYNC_STATE = `query SyncState($tenantId: ID!) {
     counts { users activeUsers deletedUsersAwaitingPurge groups roleGroups }
     errorBreakdown(window: "24h") { status scimType count lastAt sampleRequestId sampleDetail }
     tokens { active expiringWithin30Days lastUsedAt }
+  }
+}`;
+
+const SYNC_CYCLES = `query SyncCycles($tenantId: ID!) {
+  syncState(tenantId: $tenantId) {
+    cycles(first: 10) { edges { cursor node { ${CYCLE_FIELDS} } } pageInfo { hasNextPage endCursor } }
+  }
+}`;
+
+const SYNC_COUNTS = `query SyncCounts($tenantId: ID!) {
+  syncState(tenantId: $tenantId) {
+    counts { users activeUsers deletedUsersAwaitingPurge groups roleGroups }
   }
 }`;
 
@@ -123,7 +140,57 @@ interface Scenario {
   readonly check: (data: unknown) => number | string;
   readonly group: 'floor' | 'audit' | 'sync';
   /** The repository's page query for BENCH_EXPLAIN: the filter and position it is built from. */
-  readonly explain?: { readonly filter: AuditLogFilter; readonly after?: AuditLogPosition };
+  readonly explain?: readonly ExplainQuery[];
+}
+
+/** A statement the server runs for a query, as the repository builds it, for BENCH_EXPLAIN. */
+interface ExplainQuery {
+  readonly label: string;
+  readonly sql: string;
+  readonly params: readonly unknown[];
+  /** Run with `jit = off`, as the repository does for it. */
+  readonly jitOff?: boolean;
+}
+
+/** The repository's page query (`first` + 1 rows, as the service asks). */
+const pageQuery = (
+  tenantId: string,
+  filter: AuditLogFilter,
+  after: AuditLogPosition | null = null,
+): ExplainQuery[] => [{ label: 'page', ...auditEventsQuery(tenantId, filter, after, PAGE + 1) }];
+
+/** The statements behind `syncState` in full (cycles also once with limit 1: the status's). */
+function syncQueries(tenantId: string): ExplainQuery[] {
+  const now = new Date();
+  const gapMs = 10 * 60_000;
+  return [
+    { label: 'lastRequestAt', sql: SYNC_QUERIES.lastRequestAt, params: [tenantId] },
+    { label: 'lastSuccessAt', sql: SYNC_QUERIES.lastSuccessAt, params: [tenantId] },
+    { label: 'lastError', sql: SYNC_QUERIES.lastError, params: [tenantId] },
+    {
+      label: 'cycles (1, status)',
+      sql: SYNC_QUERIES.cycles,
+      params: [tenantId, gapMs, null, 1],
+      jitOff: true,
+    },
+    {
+      label: 'cycles (10)',
+      sql: SYNC_QUERIES.cycles,
+      params: [tenantId, gapMs, null, 10],
+      jitOff: true,
+    },
+    {
+      label: 'errorBreakdown (24h)',
+      sql: SYNC_QUERIES.errorBreakdown,
+      params: [tenantId, new Date(now.getTime() - 24 * 3_600_000)],
+    },
+    {
+      label: 'counts',
+      sql: SYNC_QUERIES.counts,
+      params: [tenantId, likePrefixPattern('role.')],
+    },
+    { label: 'tokens', sql: SYNC_QUERIES.tokens, params: [tenantId, now] },
+  ];
 }
 
 interface Measured {
@@ -315,7 +382,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
       query: AUDIT_EVENTS,
       variables: page(undefined),
       check: pageCheck(PAGE, () => true, 'any'),
-      explain: { filter: {} },
+      explain: pageQuery(tenantId, {}),
     },
     {
       name: 'auditEvents 2nd page, unfiltered',
@@ -328,7 +395,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         return pageCheck(PAGE, () => true, 'any')(data);
       },
       ...(facts.secondPagePosition
-        ? { explain: { filter: {}, after: facts.secondPagePosition } }
+        ? { explain: pageQuery(tenantId, {}, facts.secondPagePosition) }
         : {}),
     },
     {
@@ -341,7 +408,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         (node) => node.resourceId === facts.busyResource,
         `of ${facts.busyResource}`,
       ),
-      explain: { filter: { resourceId: facts.busyResource } },
+      explain: pageQuery(tenantId, { resourceId: facts.busyResource }),
     },
     {
       name: `auditEvents status 409 (${facts.conflicts} ev.)`,
@@ -349,7 +416,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
       query: AUDIT_EVENTS,
       variables: page({ status: 409 }),
       check: pageCheck(Math.min(PAGE, facts.conflicts), (node) => node.status === 409, 'a 409'),
-      explain: { filter: { status: 409 } },
+      explain: pageQuery(tenantId, { status: 409 }),
     },
     {
       name: 'auditEvents requestId (one request)',
@@ -357,7 +424,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
       query: AUDIT_EVENTS,
       variables: page({ requestId: facts.requestId }),
       check: pageCheck(1, (node) => node.requestId === facts.requestId, facts.requestId),
-      explain: { filter: { requestId: facts.requestId } },
+      explain: pageQuery(tenantId, { requestId: facts.requestId }),
     },
     {
       name: `auditEvents outcome CLIENT_ERROR (${facts.clientErrors} ev.)`,
@@ -369,7 +436,7 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         (node) => node.status >= 400 && node.status < 500 && node.outcome === 'CLIENT_ERROR',
         'a 4xx',
       ),
-      explain: { filter: { outcome: 'clientError' } },
+      explain: pageQuery(tenantId, { outcome: 'clientError' }),
     },
     {
       name: 'syncState full',
@@ -387,6 +454,27 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
         if (cycles !== 10) return `${cycles} cycles, expected 10`;
         return cycles;
       },
+      explain: syncQueries(tenantId),
+    },
+    {
+      name: 'syncState { cycles(first: 10) } only',
+      group: 'sync',
+      query: SYNC_CYCLES,
+      variables: { tenantId },
+      check: (data) => {
+        const cycles = (data as SyncStateData).syncState.cycles?.edges.length ?? 0;
+        return cycles === 10 ? cycles : `${cycles} cycles, expected 10`;
+      },
+    },
+    {
+      name: 'syncState { counts } only',
+      group: 'sync',
+      query: SYNC_COUNTS,
+      variables: { tenantId },
+      check: (data) => {
+        const counts = (data as SyncStateData).syncState.counts;
+        return counts?.users === facts.directory.users ? 1 : `users ${String(counts?.users)}`;
+      },
     },
     {
       name: 'syncState { status } only',
@@ -399,21 +487,34 @@ function scenariosFor(facts: TargetFacts): Scenario[] {
   return all.filter((scenario) => !ONLY || ONLY.includes(scenario.group));
 }
 
-/** The EXPLAIN (ANALYZE, BUFFERS) lines that sum a plan up: its top node, buffers and times. */
+/**
+ * The EXPLAIN (ANALYZE, BUFFERS) lines that sum each statement's plan up: the first scan, the
+ * top node's buffers, and the times. Run after the timed runs, on the bench's own connection.
+ */
 async function explain(sql: Client, scenario: Scenario): Promise<string | undefined> {
   if (!scenario.explain) return undefined;
-  const tenantId = scenario.variables.tenantId as string;
-  const { filter, after } = scenario.explain;
-  const query = auditEventsQuery(tenantId, filter, after ?? null, PAGE + 1);
-  const { rows } = await sql.query<{ 'QUERY PLAN': string }>(
-    `EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`,
-    query.params,
-  );
-  const lines = rows.map((row) => row['QUERY PLAN']);
-  const scan = lines.find((line) => /Scan/.test(line))?.trim() ?? '';
-  const buffers = lines.find((line) => line.trim().startsWith('Buffers'))?.trim() ?? '';
-  const total = lines.filter((line) => /^(Planning|Execution) Time/.test(line)).join(', ');
-  return `${scan.replace(/\s+\(cost=[^)]*\)/, '')}; ${buffers}; ${total}`;
+  const summaries: string[] = [];
+  for (const query of scenario.explain) {
+    if (query.jitOff) await sql.query('SET jit = off');
+    const { rows } = await sql.query<{ 'QUERY PLAN': string }>(
+      `EXPLAIN (ANALYZE, BUFFERS) ${query.sql}`,
+      [...query.params],
+    );
+    if (query.jitOff) await sql.query('RESET jit');
+    const lines = rows.map((row) => row['QUERY PLAN']);
+    const scan = (lines.find((line) => /Scan/.test(line)) ?? '')
+      .trim()
+      .replace(/^->\s*/, '')
+      .replace(/\s+\(cost=[^)]*\)/, '');
+    const buffers = lines.find((line) => line.trim().startsWith('Buffers'))?.trim() ?? '';
+    const time = lines.find((line) => line.startsWith('Execution Time')) ?? '';
+    summaries.push(
+      scenario.explain.length === 1
+        ? `${scan}; ${buffers}; ${time}`
+        : `\n    ${query.label}: ${time}; ${buffers}; first scan: ${scan}`,
+    );
+  }
+  return summaries.join('');
 }
 
 /** The seed's own checks: every tenant's count as planned, and the mix of channels and statuses. */
@@ -512,7 +613,7 @@ function printTable(measured: readonly Measured[]): void {
   const plans = measured.filter((m) => m.plan);
   if (plans.length > 0) {
     console.log(
-      "\nEXPLAIN (ANALYZE, BUFFERS) of the repository's page query (auditEventsQuery, same filter), run after the timed runs:",
+      '\nEXPLAIN (ANALYZE, BUFFERS) of the statements the repositories build (auditEventsQuery, SYNC_QUERIES), run after the timed runs:',
     );
     for (const m of plans) console.log(`${m.tenant} / ${m.scenario.name}: ${m.plan}`);
   }
