@@ -5,6 +5,7 @@ import { ApiTokensNotify1795478520000 } from './1795478520000-api-tokens-notify.
 import { ScimGroups1795478580000 } from './1795478580000-scim-groups.js';
 import { PlatformAdminTokens1795478640000 } from './1795478640000-platform-admin-tokens.js';
 import { ApiTokensRotation1795478700000 } from './1795478700000-api-tokens-rotation.js';
+import { ScimUsersActiveIndex1795478760000 } from './1795478760000-scim-users-active-index.js';
 
 /** Every migration, oldest first. `npm run migration:generate -- <name>` appends new ones here. */
 export const MIGRATIONS = [
@@ -15,4 +16,5 @@ export const MIGRATIONS = [
   ScimGroups1795478580000,
   PlatformAdminTokens1795478640000,
   ApiTokensRotation1795478700000,
+  ScimUsersActiveIndex1795478760000,
 ];

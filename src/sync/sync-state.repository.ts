@@ -112,22 +112,23 @@ export const SYNC_QUERIES = {
     ) s
     ORDER BY g.count DESC, g.last_at DESC, g.status, g.scim_type NULLS FIRST`,
 
-  /** Users (live, active, soft-deleted) and groups (all, role groups: LIKE pattern `$2`). */
+  /**
+   * Users (live, active, soft-deleted) and groups (all, role groups: LIKE pattern `$2`), each a
+   * count over its own partial index (`scim_users_tenant_active_idx` for the live and active
+   * users, `scim_users_tenant_deleted_idx` for the deleted ones), never a scan of the table.
+   */
   counts: `
-    SELECT u.users, u.active_users AS "activeUsers",
-           u.deleted_users AS "deletedUsersAwaitingPurge", g.groups, g.role_groups AS "roleGroups"
-    FROM (
-      SELECT (count(*) FILTER (WHERE deleted_at IS NULL))::int AS users,
-             (count(*) FILTER (WHERE deleted_at IS NULL AND active))::int AS active_users,
-             (count(*) FILTER (WHERE deleted_at IS NOT NULL))::int AS deleted_users
-      FROM scim_users WHERE tenant_id = $1
-    ) u
-    CROSS JOIN (
-      SELECT count(*)::int AS groups,
-             (count(*) FILTER (WHERE lower(display_name) LIKE lower($2) ESCAPE '\\'))::int
-               AS role_groups
-      FROM scim_groups WHERE tenant_id = $1
-    ) g`,
+    SELECT
+      (SELECT count(*) FROM scim_users
+        WHERE tenant_id = $1 AND deleted_at IS NULL)::int AS users,
+      (SELECT count(*) FROM scim_users
+        WHERE tenant_id = $1 AND deleted_at IS NULL AND active)::int AS "activeUsers",
+      (SELECT count(*) FROM scim_users
+        WHERE tenant_id = $1 AND deleted_at IS NOT NULL)::int AS "deletedUsersAwaitingPurge",
+      (SELECT count(*) FROM scim_groups WHERE tenant_id = $1)::int AS groups,
+      (SELECT count(*) FROM scim_groups
+        WHERE tenant_id = $1 AND lower(display_name) LIKE lower($2) ESCAPE '\\')::int
+        AS "roleGroups"`,
 
   /**
    * SCIM tokens neither revoked nor expired at `$2`, those of them expiring within 30 days, and

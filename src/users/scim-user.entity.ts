@@ -28,6 +28,7 @@ import { TenantEntity } from '../tenants/tenant.entity.js';
 @Index('scim_users_tenant_deleted_idx', ['tenantId', 'deletedAt'], {
   where: 'deleted_at IS NOT NULL',
 })
+@Index('scim_users_tenant_active_idx', ['tenantId', 'active'], { where: 'deleted_at IS NULL' })
 export class ScimUserEntity {
   @PrimaryColumn('uuid', { name: 'tenant_id', primaryKeyConstraintName: 'scim_users_pkey' })
   tenantId!: string;
