@@ -1,3 +1,4 @@
+import { withAdvisoryLock } from '../database/advisory-lock.js';
 import { Injectable, Logger } from '@nestjs/common';
 import { DataSource, type QueryRunner } from 'typeorm';
 import { AppConfig } from '../config/app-config.js';
@@ -72,22 +73,10 @@ export class AuditRetentionService {
     if (!Number.isInteger(batchSize) || batchSize < 1 || batchSize > 50_000) {
       throw new RangeError(`batchSize must be a whole number from 1 to 50000, not ${batchSize}`);
     }
-    const runner = this.dataSource.createQueryRunner();
-    await runner.connect();
-    try {
-      const rows = await runner.manager.query<Array<{ locked: boolean }>>(
-        'SELECT pg_try_advisory_lock($1, $2) AS locked',
-        [...AUDIT_RETENTION_LOCK_KEYS],
-      );
-      if (rows[0]?.locked !== true) return { status: 'skipped' };
-      try {
-        return await this.deleteLocked(runner, batchSize, options.signal);
-      } finally {
-        await runner.query('SELECT pg_advisory_unlock($1, $2)', [...AUDIT_RETENTION_LOCK_KEYS]);
-      }
-    } finally {
-      await runner.release();
-    }
+    const result = await withAdvisoryLock(this.dataSource, AUDIT_RETENTION_LOCK_KEYS, (runner) =>
+      this.deleteLocked(runner, batchSize, options.signal),
+    );
+    return result === 'skipped' ? { status: 'skipped' } : result;
   }
 
   /** Every tenant with its retention; the platform audit tenant last, with the default. */
