@@ -19,6 +19,27 @@ export class RequestLoaders {
   }
 }
 
+/**
+ * Loads one row by id through the request's loader `name` (created on first use): every `loadById`
+ * of a request's tick becomes one `fetch` of all the ids asked for; an id without a row is null.
+ */
+export function loadById<R extends { readonly id: string }, T>(
+  loaders: RequestLoaders,
+  name: string,
+  fetch: (ids: readonly string[]) => Promise<R[]>,
+  toNode: (row: R) => T,
+  id: string,
+): Promise<T | null> {
+  return loaders
+    .get(name, () => {
+      return new DataLoader<string, T | null>(async (ids) => {
+        const byId = new Map((await fetch(ids)).map((row) => [row.id, toNode(row)]));
+        return ids.map((key) => byId.get(key) ?? null);
+      });
+    })
+    .load(id);
+}
+
 /** The GraphQL context of every request. */
 export interface GraphqlContext {
   readonly req: import('express').Request;

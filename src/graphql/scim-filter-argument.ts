@@ -9,7 +9,14 @@ import {
 } from '../scim/filter/compile-sql.js';
 import type { Filter } from '../scim/filter/ast.js';
 import { parseFilter } from '../scim/filter/parser.js';
-import { PageArgs } from './connection.js';
+import {
+  decodeCursor,
+  encodeCursor,
+  type Page,
+  PageArgs,
+  pageOf,
+  type PageRequest,
+} from './connection.js';
 
 /** The arguments of a directory list (`users`, `groups`): tenant, SCIM filter, page. */
 @ArgsType()
@@ -79,4 +86,53 @@ function startsWith(filter: Filter, attribute: string, coreUrn: string): string 
   if (path.sub !== undefined || path.attr.toLowerCase() !== attribute) return undefined;
   if (path.uri !== undefined && path.uri.toLowerCase() !== coreUrn) return undefined;
   return filter.value;
+}
+
+/** A directory list's page, with its total counted only when asked. */
+export type CountedPage<T> = Page<T> & { readonly totalCount: () => Promise<number> };
+
+/** Which keys of a name-ordered list a page reads. */
+export interface KeysetRange {
+  /** Keys after this one (the cursor's key); null: from the start. */
+  readonly after: string | null;
+  /** Keys at or after `lower(from)` (a `sw` prefix of the filter); null: no such bound. */
+  readonly from: string | null;
+  /** Rows to read: the page size plus one. */
+  readonly limit: number;
+}
+
+/** The queries a name-ordered directory list (users, groups) answers a page with. */
+export interface NamedListSource<R> {
+  page(where: SqlFragment | undefined, range: KeysetRange): Promise<R[]>;
+  count(where: SqlFragment | undefined): Promise<number>;
+}
+
+/**
+ * One page of a directory list ordered by a unique lower-cased name (`key`): the rows after the
+ * cursor's key (and from the filter's `sw` prefix), `first + 1` of them, and a lazy total.
+ */
+export async function namedListPage<R extends { readonly key: string }, T>(
+  request: PageRequest,
+  filter: CompiledFilterArgument,
+  source: NamedListSource<R>,
+  toNode: (row: R) => T,
+): Promise<CountedPage<T>> {
+  const rows = await source.page(filter.where, {
+    after: request.after === null ? null : keyCursor(request.after),
+    from: filter.prefix ?? null,
+    limit: request.first + 1,
+  });
+  return {
+    ...pageOf(rows, request, (row) => encodeCursor([row.key]), toNode),
+    totalCount: () => source.count(filter.where),
+  };
+}
+
+/** The keyset key a users or groups cursor carries (the lower-cased name). */
+export function keyCursor(cursor: string): string {
+  const [key] = decodeCursor(cursor, 1);
+  if (typeof key !== 'string') {
+    throw new DomainError(DomainErrorCode.InvalidInput, 'after is not a cursor of this list');
+  }
+  return key;
 }

@@ -1,3 +1,4 @@
+import type { KeysetRange } from '../graphql/scim-filter-argument.js';
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
@@ -17,16 +18,6 @@ export interface DirectoryGroupRow {
   readonly updatedAt: Date;
   /** The keyset key of the directory's order: `lower(display_name)` (unique in the tenant). */
   readonly key: string;
-}
-
-/** Which keys of a name-ordered list a page reads. */
-export interface KeysetRange {
-  /** Keys after this one (the cursor's key); null: from the start. */
-  readonly after: string | null;
-  /** Keys at or after `lower(from)` (a `sw` prefix of the filter); null: no such bound. */
-  readonly from: string | null;
-  /** Rows to read: the page size plus one. */
-  readonly limit: number;
 }
 
 /** One member of a page of a group's members. */

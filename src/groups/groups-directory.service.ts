@@ -9,8 +9,12 @@ import {
   type Page,
   type PageRequest,
 } from '../graphql/connection.js';
-import type { RequestLoaders } from '../graphql/loaders.js';
-import { compileFilterArgument } from '../graphql/scim-filter-argument.js';
+import { loadById, type RequestLoaders } from '../graphql/loaders.js';
+import {
+  compileFilterArgument,
+  type CountedPage,
+  namedListPage,
+} from '../graphql/scim-filter-argument.js';
 import { ScimSchemaRegistryService } from '../tenants/scim-schema-registry.service.js';
 import {
   toGroupMemberModel,
@@ -28,7 +32,6 @@ import {
 import { GROUP_FILTER_COLUMNS, GROUP_FILTER_RELATIONS } from './groups.repository.js';
 
 /** A page of a connection whose `totalCount` is counted only when a client selects it. */
-export type CountedPage<T> = Page<T> & { readonly totalCount: () => Promise<number> };
 
 /** One page of one group's members, as the members DataLoader is asked for it. */
 interface MembersKey {
@@ -59,9 +62,8 @@ export class GroupsDirectoryService {
     filter: string | null | undefined,
     request: PageRequest,
   ): Promise<CountedPage<GroupModel>> {
-    const afterKey = request.after === null ? null : keyCursor(request.after);
     const registry = await this.registries.registryFor(tenantId);
-    const { where, prefix } = compileFilterArgument(
+    const compiled = compileFilterArgument(
       filter,
       {
         registry,
@@ -73,20 +75,15 @@ export class GroupsDirectoryService {
       2,
       'displayName',
     );
-    const rows = await this.repository.page(tenantId, where, {
-      after: afterKey,
-      from: prefix ?? null,
-      limit: request.first + 1,
-    });
-    return {
-      ...pageOf(
-        rows,
-        request,
-        (row) => encodeCursor([row.key]),
-        (row) => toGroupModel(tenantId, row),
-      ),
-      totalCount: () => this.repository.count(tenantId, where),
-    };
+    return namedListPage(
+      request,
+      compiled,
+      {
+        page: (where, range) => this.repository.page(tenantId, where, range),
+        count: (where) => this.repository.count(tenantId, where),
+      },
+      (row) => toGroupModel(tenantId, row),
+    );
   }
 
   /** The group, or null when there is none; NOT_FOUND when the tenant does not exist. */
@@ -99,15 +96,13 @@ export class GroupsDirectoryService {
 
   /** A group of the tenant by id (null when there is none), batched per request. */
   groupById(loaders: RequestLoaders, tenantId: string, id: string): Promise<GroupModel | null> {
-    return loaders
-      .get(`directory.groupById:${tenantId}`, () => {
-        return new DataLoader<string, GroupModel | null>(async (ids) => {
-          const rows = await this.repository.findByIds(tenantId, ids);
-          const byId = new Map(rows.map((row) => [row.id, toGroupModel(tenantId, row)]));
-          return ids.map((key) => byId.get(key) ?? null);
-        });
-      })
-      .load(id);
+    return loadById(
+      loaders,
+      `directory.groupById:${tenantId}`,
+      (ids) => this.repository.findByIds(tenantId, ids),
+      (row) => toGroupModel(tenantId, row),
+      id,
+    );
   }
 
   /** The number of direct members of a group, one grouped count per page of groups. */
@@ -195,13 +190,6 @@ export class GroupsDirectoryService {
       (key) => rows.get(`${key.groupId}|${key.limit}|${key.afterMemberId ?? ''}`) ?? [],
     );
   }
-}
-
-/** The keyset key a users or groups cursor carries (the lower-cased name). */
-export function keyCursor(cursor: string): string {
-  const [key] = decodeCursor(cursor, 1);
-  if (typeof key !== 'string') throw badCursor();
-  return key;
 }
 
 function memberCursor(cursor: string): string {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { preparedQuery } from '../database/prepared.js';
-import type { KeysetRange } from '../groups/groups-directory.repository.js';
+import type { KeysetRange } from '../graphql/scim-filter-argument.js';
 import type { SqlFragment } from '../scim/filter/compile-sql.js';
 
 type Json = Record<string, unknown>;

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import DataLoader from 'dataloader';
 import { notFound } from '../common/domain-error.js';
 import { isUuid } from '../common/uuid.js';
-import { encodeCursor, pageOf, type PageRequest } from '../graphql/connection.js';
-import type { RequestLoaders } from '../graphql/loaders.js';
-import { compileFilterArgument } from '../graphql/scim-filter-argument.js';
+import type { PageRequest } from '../graphql/connection.js';
+import { loadById, type RequestLoaders } from '../graphql/loaders.js';
 import {
-  GroupsDirectoryService,
-  keyCursor,
+  compileFilterArgument,
   type CountedPage,
-} from '../groups/groups-directory.service.js';
+  namedListPage,
+} from '../graphql/scim-filter-argument.js';
+import { GroupsDirectoryService } from '../groups/groups-directory.service.js';
 import { ResourceProjection } from '../scim/list/projection.js';
 import type { SchemaRegistry } from '../scim/schema/registry.js';
 import { ScimSchemaRegistryService } from '../tenants/scim-schema-registry.service.js';
@@ -43,9 +43,8 @@ export class UsersDirectoryService {
     filter: string | null | undefined,
     request: PageRequest,
   ): Promise<CountedPage<UserModel>> {
-    const afterKey = request.after === null ? null : keyCursor(request.after);
     const registry = await this.registryOf(loaders, tenantId);
-    const { where, prefix } = compileFilterArgument(
+    const compiled = compileFilterArgument(
       filter,
       {
         registry,
@@ -57,20 +56,15 @@ export class UsersDirectoryService {
       2,
       'userName',
     );
-    const rows = await this.repository.page(tenantId, where, {
-      after: afterKey,
-      from: prefix ?? null,
-      limit: request.first + 1,
-    });
-    return {
-      ...pageOf(
-        rows,
-        request,
-        (row) => encodeCursor([row.key]),
-        (row) => toUserModel(tenantId, row),
-      ),
-      totalCount: () => this.repository.count(tenantId, where),
-    };
+    return namedListPage(
+      request,
+      compiled,
+      {
+        page: (where, range) => this.repository.page(tenantId, where, range),
+        count: (where) => this.repository.count(tenantId, where),
+      },
+      (row) => toUserModel(tenantId, row),
+    );
   }
 
   /** The user, or null when there is none or it is deleted; NOT_FOUND when the tenant does not exist. */
@@ -83,15 +77,13 @@ export class UsersDirectoryService {
 
   /** A live user of the tenant by id (null when there is none), batched per request. */
   userById(loaders: RequestLoaders, tenantId: string, id: string): Promise<UserModel | null> {
-    return loaders
-      .get(`directory.userById:${tenantId}`, () => {
-        return new DataLoader<string, UserModel | null>(async (ids) => {
-          const rows = await this.repository.findByIds(tenantId, ids);
-          const byId = new Map(rows.map((row) => [row.id, toUserModel(tenantId, row)]));
-          return ids.map((key) => byId.get(key) ?? null);
-        });
-      })
-      .load(id);
+    return loadById(
+      loaders,
+      `directory.userById:${tenantId}`,
+      (ids) => this.repository.findByIds(tenantId, ids),
+      (row) => toUserModel(tenantId, row),
+      id,
+    );
   }
 
   /**

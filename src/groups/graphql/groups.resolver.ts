@@ -11,7 +11,8 @@ import {
 } from '../../graphql/connection.js';
 import type { GraphqlContext } from '../../graphql/loaders.js';
 import { DirectoryListArgs } from '../../graphql/scim-filter-argument.js';
-import { GroupsDirectoryService, type CountedPage } from '../groups-directory.service.js';
+import { GroupsDirectoryService } from '../groups-directory.service.js';
+import type { CountedPage } from '../../graphql/scim-filter-argument.js';
 import {
   GroupConnection,
   GroupMemberConnection,

@@ -12,7 +12,8 @@ import {
   GroupRefModel,
   MemberTypeModel,
 } from '../../groups/graphql/group.model.js';
-import { GroupsDirectoryService, type CountedPage } from '../../groups/groups-directory.service.js';
+import { GroupsDirectoryService } from '../../groups/groups-directory.service.js';
+import type { CountedPage } from '../../graphql/scim-filter-argument.js';
 import { scimBaseUrl } from '../../scim-http/scim-request.js';
 import { UsersDirectoryService } from '../users-directory.service.js';
 import { UserConnection, UserModel } from './user.model.js';
