@@ -41,39 +41,41 @@ export class ApiTokensRepository {
   }
 
   /**
-   * Rotation, in one transaction: locks the old token's row, inserts its successor, and brings
-   * the old token's expiry forward to `now + overlapMs` (never later than it was), pointing it at
-   * the successor. Returns why it could not when the old token is not an active SCIM token.
+   * Rotation, in one transaction: locks the old token's row, inserts its successor (with the old
+   * token's label), and brings the old token's expiry forward to `now + overlapMs` (never later
+   * than it was), pointing it at the successor. Returns why it could not when the old token is not an active SCIM token.
    */
   async rotate(
     tenantId: string,
     id: string,
-    successor: NewApiToken,
+    successor: Omit<NewApiToken, 'label'>,
     overlapMs: number,
   ): Promise<RotateResult> {
     return this.dataSource.transaction(async (manager) => {
-      const repo = manager.getRepository(ApiTokenEntity);
-      const old = await repo.findOne({
+      const old = await manager.getRepository(ApiTokenEntity).findOne({
         where: { tenantId, id },
         lock: { mode: 'pessimistic_write' },
       });
       if (!old || old.kind !== 'scim') return { ok: false, reason: 'not-found' };
       if (old.revokedAt) return { ok: false, reason: 'revoked' };
       if (old.replacedBy) return { ok: false, reason: 'rotated' };
-      const [{ expired } = { expired: true }] = await manager.query<Array<{ expired: boolean }>>(
-        'SELECT $1::timestamptz <= now() AS expired',
-        [old.expiresAt],
-      );
-      if (expired) return { ok: false, reason: 'expired' };
-      const next = await this.insert(tenantId, successor, manager);
-      await manager.query(
+      // The same clock as the check of every request (TokensService.authenticate).
+      if (old.expiresAt.getTime() <= Date.now()) return { ok: false, reason: 'expired' };
+      const next = await this.insert(tenantId, { ...successor, label: old.label }, manager);
+      const [[updated]] = await manager.query<[Array<{ expiresAt: Date }>, number]>(
         `UPDATE api_tokens
             SET expires_at = LEAST(expires_at, now() + $3::int * interval '1 millisecond'),
                 replaced_by = $4
-          WHERE tenant_id = $1 AND id = $2`,
+          WHERE tenant_id = $1 AND id = $2
+          RETURNING expires_at AS "expiresAt"`,
         [tenantId, id, overlapMs, next.id],
       );
-      return { ok: true, previous: await repo.findOneByOrFail({ tenantId, id }), next };
+      const previous = {
+        ...old,
+        expiresAt: updated?.expiresAt ?? old.expiresAt,
+        replacedBy: next.id,
+      };
+      return { ok: true, previous, next };
     });
   }
 

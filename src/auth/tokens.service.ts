@@ -183,13 +183,10 @@ export class TokensService {
     const lifetime = tenant.settings.scimTokenDefaultTtl || this.config.SCIM_TOKEN_DEFAULT_TTL;
     const { expiresAt } = this.checkedMint('', lifetime);
     const identity = await this.tenants.identity(owner, SYS_SCIM);
-    const current = await this.tokens.find(owner, id);
-    if (!current || current.kind !== 'scim') throw notFound('token');
     const successor = {
       id: randomUUID(),
       kind: 'scim' as const,
       identityId: identity.id,
-      label: current.label,
       expiresAt,
     };
     const rotated = await this.tokens.rotate(owner, id, successor, checked.ms);
