@@ -1,7 +1,26 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
-import { IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import {
+  ArgsType,
+  Field,
+  Float,
+  ID,
+  InputType,
+  Int,
+  ObjectType,
+  registerEnumType,
+} from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import {
+  IsDate,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  MaxLength,
+  ValidateNested,
+} from 'class-validator';
 import { GraphQLJSON } from 'graphql-scalars';
-import { connectionTypes } from '../../graphql/connection.js';
+import { connectionTypes, PageArgs } from '../../graphql/connection.js';
 import { encodeAuditEventId, microsToDate } from '../audit-event-id.js';
 import type { AuditEventRecord, AuditLogFilter } from '../audit-log.repository.js';
 import {
@@ -110,6 +129,20 @@ export class AuditEventFilter {
   @IsOptional()
   @IsIn(AUDIT_CHANNELS)
   channel?: AuditChannel;
+}
+
+/** The arguments of `auditEvents`: the tenant, the filter and the page. */
+@ArgsType()
+export class AuditEventsArgs extends PageArgs {
+  @Field(() => ID)
+  @IsString()
+  tenantId!: string;
+
+  @Field(() => AuditEventFilter, { nullable: true })
+  @IsOptional()
+  @ValidateNested()
+  @Type(() => AuditEventFilter)
+  filter?: AuditEventFilter | null;
 }
 
 @ObjectType('AuditEvent', {

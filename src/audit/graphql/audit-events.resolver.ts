@@ -1,23 +1,16 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, ID, Int, Query, Resolver } from '@nestjs/graphql';
+import { Args, ID, Query, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../../auth/admin.guard.js';
 import { assertTenantAccess, CurrentAdmin } from '../../auth/current-admin.decorator.js';
 import type { AdminPrincipal } from '../../auth/principal.js';
-import {
-  connectionComplexity,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
-  type Page,
-  pageOf,
-  pageRequest,
-} from '../../graphql/connection.js';
+import { connectionComplexity, type Page, pageOf, pageRequest } from '../../graphql/connection.js';
 import { TenantsService } from '../../tenants/tenants.service.js';
 import { AuditLogService } from '../audit-log.service.js';
 import { PLATFORM_AUDIT_TENANT_ID } from '../audit.types.js';
 import {
   AuditEventConnection,
-  AuditEventFilter,
   AuditEventModel,
+  AuditEventsArgs,
   toAuditEventModel,
   toAuditLogFilter,
 } from './audit-event.model.js';
@@ -37,29 +30,14 @@ export class AuditEventsResolver {
   })
   async auditEvents(
     @CurrentAdmin() admin: AdminPrincipal,
-    @Args('tenantId', { type: () => ID }) tenantId: string,
-    @Args('filter', { type: () => AuditEventFilter, nullable: true })
-    filter: AuditEventFilter | null,
-    // Named arguments, not `@Args() PageArgs`: the global ValidationPipe (whitelist,
-    // forbidNonWhitelisted) refuses an ArgsType whose fields carry no class-validator decorator.
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      description: `Nodes in the page, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description: 'endCursor of the previous page.',
-    })
-    after: string | null,
+    @Args() args: AuditEventsArgs,
   ): Promise<Page<AuditEventModel>> {
+    const { tenantId } = args;
     await this.assertReadable(admin, tenantId);
-    const request = pageRequest({ first, after });
+    const request = pageRequest(args);
     const { rows, cursorOf } = await this.auditLog.events(
       tenantId,
-      toAuditLogFilter(filter),
+      toAuditLogFilter(args.filter ?? null),
       request,
     );
     return pageOf(rows, request, cursorOf, (row) => toAuditEventModel(tenantId, row));

@@ -1,12 +1,11 @@
 import { UseGuards } from '@nestjs/common';
-import { Args, ID, Int, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { Args, ID, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { AdminGuard } from '../../auth/admin.guard.js';
 import { assertTenantAccess, CurrentAdmin } from '../../auth/current-admin.decorator.js';
 import type { AdminPrincipal } from '../../auth/principal.js';
 import {
+  PageArgs,
   connectionComplexity,
-  DEFAULT_PAGE_SIZE,
-  MAX_PAGE_SIZE,
   type Page,
   pageRequest,
 } from '../../graphql/connection.js';
@@ -105,23 +104,9 @@ export class SyncStateResolver {
   })
   async cycles(
     @Parent() state: SyncStateModel,
-    // Named arguments, not `@Args() args: PageArgs`: the global ValidationPipe
-    // (forbidNonWhitelisted) refuses PageArgs' properties, which carry no class-validator
-    // decorators. Same names, types and descriptions, so the schema is the same.
-    @Args('first', {
-      type: () => Int,
-      nullable: true,
-      description: `Nodes in the page, 1-${MAX_PAGE_SIZE} (default ${DEFAULT_PAGE_SIZE}).`,
-    })
-    first: number | null,
-    @Args('after', {
-      type: () => String,
-      nullable: true,
-      description: 'endCursor of the previous page.',
-    })
-    after: string | null,
+    @Args() page: PageArgs,
   ): Promise<Page<SyncCycleModel>> {
-    return toSyncCyclePage(await this.sync.cycles(state.scope, pageRequest({ first, after })));
+    return toSyncCyclePage(await this.sync.cycles(state.scope, pageRequest(page)));
   }
 
   @ResolveField(() => DirectoryCountsModel, { description: "What the tenant's directory holds." })
