@@ -1,7 +1,7 @@
 import { GUARDS_METADATA, METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants.js';
 import { DiscoveryService, MetadataScanner } from '@nestjs/core';
 import { IS_PUBLIC } from '../src/common/public.decorator.js';
-import { MUTATION_AUDIT } from '../src/graphql/audited-mutation.decorator.js';
+import { MUTATION_AUDIT } from '../src/graphql/mutation-audit.js';
 import { useApp } from './support/app.js';
 
 const RESOLVER_TYPE = 'graphql:resolver_type';
@@ -95,7 +95,7 @@ describe('every route and resolver is guarded or explicitly public', () => {
     expect([...new Set(publicOnes)].sort()).toEqual(['HealthController', 'MetricsController']);
   });
 
-  it('every mutation carries @AuditedMutation (the audit interceptor refuses one that does not)', () => {
+  it('every mutation carries @AuditedMutation (which puts the audit interceptor on it)', () => {
     const mutations = handlers().filter(({ kind }) => kind === 'Mutation');
     expect(mutations.length).toBeGreaterThan(5);
     const unaudited = mutations

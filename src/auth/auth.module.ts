@@ -1,3 +1,4 @@
+import { AuditModule } from '../audit/audit.module.js';
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { TenantsModule } from '../tenants/tenants.module.js';
@@ -14,7 +15,12 @@ import { TokenStateListener } from './token-state-listener.js';
 import { TokensService } from './tokens.service.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([ApiTokenEntity, PlatformAdminTokenEntity]), TenantsModule],
+  imports: [
+    TypeOrmModule.forFeature([ApiTokenEntity, PlatformAdminTokenEntity]),
+    TenantsModule,
+    // The audit of its mutations (MutationAuditInterceptor).
+    AuditModule,
+  ],
   providers: [
     TokenSigner,
     ApiTokensRepository,

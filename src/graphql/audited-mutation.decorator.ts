@@ -1,40 +1,13 @@
-import { SetMetadata } from '@nestjs/common';
+import { applyDecorators, SetMetadata, UseInterceptors } from '@nestjs/common';
+import { MUTATION_AUDIT, type MutationAuditSpec } from './mutation-audit.js';
+import { MutationAuditInterceptor } from './mutation-audit.interceptor.js';
 
-/** What the audit row of a GraphQL mutation names: the tenant and the resource acted on. */
-export interface MutationTarget {
-  /** The tenant changed; null or absent: none (platform level, or not known from a failure). */
-  readonly tenantId?: string | null;
-  readonly resourceId?: string | null;
-}
+export { stringAt } from './mutation-audit.js';
 
 /**
- * How a mutation is audited. `target` reads the tenant and the resource from the arguments and,
- * when the mutation succeeded, its result (undefined after a failure). Without it, the tenant is
- * `tenantId` or `input.tenantId` of the arguments and the resource is `id`.
- */
-export interface MutationAuditSpec {
-  readonly resourceType: string;
-  readonly target?: (args: MutationArgs, result: unknown) => MutationTarget;
-}
-
-export type MutationArgs = Readonly<Record<string, unknown>>;
-
-export const MUTATION_AUDIT = 'muster:mutation-audit';
-
-/**
- * Marks a GraphQL mutation for the audit trail (channel `graphql`, actor = the admin token id).
- * Every mutation must carry it: the interceptor refuses to run one that does not (a test checks
- * them all).
+ * Marks a GraphQL mutation for the audit trail (channel `graphql`, actor = the admin token id) and
+ * puts the audit interceptor on it, and only on it: no other route or resolver pays for it. Every
+ * mutation must carry it (a test checks them all).
  */
 export const AuditedMutation = (spec: MutationAuditSpec): MethodDecorator =>
-  SetMetadata(MUTATION_AUDIT, spec);
-
-/** The string at `path` inside an object (arguments or a result), else null. */
-export function stringAt(source: unknown, ...path: string[]): string | null {
-  let value: unknown = source;
-  for (const key of path) {
-    if (typeof value !== 'object' || value === null) return null;
-    value = (value as Record<string, unknown>)[key];
-  }
-  return typeof value === 'string' ? value : null;
-}
+  applyDecorators(SetMetadata(MUTATION_AUDIT, spec), UseInterceptors(MutationAuditInterceptor));

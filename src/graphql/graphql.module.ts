@@ -2,15 +2,11 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { Module } from '@nestjs/common';
-import { APP_INTERCEPTOR } from '@nestjs/core';
 import { GraphQLModule as NestGraphQLModule } from '@nestjs/graphql';
 import type { Request, Response } from 'express';
 import { join } from 'node:path';
-import { AuditModule } from '../audit/audit.module.js';
 import { AppConfig } from '../config/app-config.js';
-import { TenantsModule } from '../tenants/tenants.module.js';
 import { type GraphqlContext, RequestLoaders } from './loaders.js';
-import { MutationAuditInterceptor } from './mutation-audit.interceptor.js';
 import { depthLimitRule, QueryComplexityPlugin } from './query-limits.js';
 
 /** Where the generated schema is written (committed; a test keeps it in step with the code). */
@@ -18,13 +14,8 @@ export const SCHEMA_FILE = join(process.cwd(), 'schema.gql');
 
 /** Apollo on `/graphql`, code-first. Resolvers live in their feature modules. */
 @Module({
-  providers: [
-    { provide: APP_INTERCEPTOR, useClass: MutationAuditInterceptor },
-    QueryComplexityPlugin,
-  ],
+  providers: [QueryComplexityPlugin],
   imports: [
-    AuditModule,
-    TenantsModule,
     NestGraphQLModule.forRootAsync<ApolloDriverConfig>({
       driver: ApolloDriver,
       inject: [AppConfig],

@@ -23,7 +23,7 @@ import {
   type MutationArgs,
   type MutationAuditSpec,
   type MutationTarget,
-} from './audited-mutation.decorator.js';
+} from './mutation-audit.js';
 import { graphqlCode } from './graphql-error.js';
 
 /**
@@ -34,6 +34,9 @@ import { graphqlCode } from './graphql-error.js';
  * can find the row. A tenant admin's rows always go to its own tenant; a platform admin's to the
  * tenant the mutation acted on, else to the platform audit tenant (PLATFORM_AUDIT_TENANT_ID: minting
  * a platform token, a failed call naming a tenant that does not exist).
+ *
+ * It runs only on mutations: @AuditedMutation puts it there (no global interceptor on the SCIM
+ * hot path). A module whose resolvers have mutations imports AuditModule (and TenantsModule).
  */
 @Injectable()
 export class MutationAuditInterceptor implements NestInterceptor {
@@ -44,17 +47,14 @@ export class MutationAuditInterceptor implements NestInterceptor {
   ) {}
 
   intercept(context: ExecutionContext, next: CallHandler<unknown>): Observable<unknown> {
-    if (context.getType<string>() !== 'graphql') return next.handle();
-    const gql = GqlExecutionContext.create(context);
-    const info = gql.getInfo<GraphQLResolveInfo>();
-    if (info.parentType.name !== 'Mutation') return next.handle();
+    // Put on mutations by @AuditedMutation, which also gives the spec.
     const spec = this.reflector.get<MutationAuditSpec | undefined>(
       MUTATION_AUDIT,
       context.getHandler(),
     );
-    if (!spec) {
-      throw new Error(`mutation ${info.fieldName} has no @AuditedMutation: it cannot be audited`);
-    }
+    if (context.getType<string>() !== 'graphql' || !spec) return next.handle();
+    const gql = GqlExecutionContext.create(context);
+    const info = gql.getInfo<GraphQLResolveInfo>();
     const req = gql.getContext<{ req: AuthenticatedRequest }>().req;
     const args = gql.getArgs<MutationArgs>();
     const call: MutationCall = {

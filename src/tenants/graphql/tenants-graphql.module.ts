@@ -1,3 +1,4 @@
+import { AuditModule } from '../../audit/audit.module.js';
 import { Module } from '@nestjs/common';
 import { AuthModule } from '../../auth/auth.module.js';
 import { TenantsModule } from '../tenants.module.js';
@@ -7,7 +8,7 @@ import { TenantsResolver } from './tenants.resolver.js';
 
 /** The tenants' GraphQL surface; separate from TenantsModule because the admin guard needs Auth. */
 @Module({
-  imports: [TenantsModule, AuthModule],
+  imports: [TenantsModule, AuthModule, AuditModule],
   providers: [TenantsResolver, ScimSchemasResolver, TenantSettingsResolver],
 })
 export class TenantsGraphqlModule {}
