@@ -2,11 +2,7 @@ import { Logger, type LoggerService } from '@nestjs/common';
 import { SchedulerRegistry } from '@nestjs/schedule';
 import type { AppConfig } from '../../config/app-config.js';
 import type { AuditRetentionResult, AuditRetentionService } from '../audit-retention.service.js';
-import {
-  AUDIT_RETENTION_JOB_NAME,
-  AuditRetentionJob,
-  delayToNextRun,
-} from './audit-retention.job.js';
+import { AUDIT_RETENTION_JOB_NAME, AuditRetentionJob } from './audit-retention.job.js';
 
 const HOUR = 3_600_000;
 
@@ -15,11 +11,6 @@ describe('AuditRetentionJob scheduling', () => {
     deleteExpired: (): Promise<AuditRetentionResult> => Promise.resolve({ status: 'skipped' }),
   } as unknown as AuditRetentionService;
   const config = (interval: number) => ({ AUDIT_RETENTION_INTERVAL_MS: interval }) as AppConfig;
-
-  it('runs on wall-clock multiples of the interval', () => {
-    expect(delayToNextRun(Date.parse('2030-01-01T10:20:00Z'), HOUR)).toBe(40 * 60_000);
-    expect(delayToNextRun(Date.parse('2030-01-01T11:00:00Z'), HOUR)).toBe(HOUR);
-  });
 
   it('registers its next run in the SchedulerRegistry and clears it on shutdown', async () => {
     const registry = new SchedulerRegistry();

@@ -4,8 +4,6 @@ import { type JobRunResult, WallClockJob } from '../../common/wall-clock-job.js'
 import { AppConfig } from '../../config/app-config.js';
 import { AuditRetentionService } from '../audit-retention.service.js';
 
-export { delayToNextRun } from '../../common/wall-clock-job.js';
-
 /** The job's timer in the SchedulerRegistry. */
 export const AUDIT_RETENTION_JOB_NAME = 'audit-retention';
 
